@@ -1,0 +1,150 @@
+package dev.streamfirst.transforms.events;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.Serializable;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.joda.time.Instant;
+
+/**
+ * Turns one JSON text into an {@link Event}, or says precisely why it cannot.
+ *
+ * <p>Plain Java, no Beam: the same rules serve {@link ParseEvents}, tests and tools that check
+ * inputs offline.
+ *
+ * <pre>{@code
+ * Event e = new EventParser(EventFields.defaults()).parse(line); // throws InvalidEventException
+ * }</pre>
+ */
+public final class EventParser implements Serializable {
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+  private final EventFields fields;
+
+  public EventParser(EventFields fields) {
+    this.fields = fields;
+  }
+
+  public EventFields fields() {
+    return fields;
+  }
+
+  /**
+   * Parses one event.
+   *
+   * @throws InvalidEventException with a reason fit for a dead letter
+   */
+  public Event parse(String payload) throws InvalidEventException {
+    JsonNode root;
+    try {
+      root = JSON.readTree(payload);
+    } catch (JsonParseException e) {
+      throw new InvalidEventException("not valid JSON: " + e.getOriginalMessage());
+    } catch (JsonProcessingException e) {
+      throw new InvalidEventException("not valid JSON: " + e.getOriginalMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new InvalidEventException(
+          "expected a JSON object, got " + (root == null ? "nothing" : describe(root)));
+    }
+    String id = requireText(root, fields.idField());
+    String key = requireText(root, fields.keyField());
+    Instant timestamp = requireTimestamp(root, fields.timestampField());
+    double value = requireNumber(root, fields.valueField());
+    return Event.of(id, key, timestamp, value, payload);
+  }
+
+  private static String requireText(JsonNode root, String field) throws InvalidEventException {
+    JsonNode node = present(root, field);
+    if (!node.isTextual()) {
+      throw new InvalidEventException(
+          "field '" + field + "' must be a non-empty string, got " + describe(node));
+    }
+    if (node.textValue().isEmpty()) {
+      throw new InvalidEventException("field '" + field + "' must be a non-empty string, got \"\"");
+    }
+    return node.textValue();
+  }
+
+  private static Instant requireTimestamp(JsonNode root, String field)
+      throws InvalidEventException {
+    JsonNode node = present(root, field);
+    long millis;
+    if (node.isIntegralNumber() && node.canConvertToLong()) {
+      millis = node.longValue();
+    } else if (node.isTextual()) {
+      try {
+        millis = OffsetDateTime.parse(node.textValue()).toInstant().toEpochMilli();
+      } catch (DateTimeParseException | ArithmeticException e) {
+        throw new InvalidEventException(
+            "field '"
+                + field
+                + "' must be an ISO-8601 instant with an offset (2026-11-25T10:00:03.250Z) or"
+                + " epoch milliseconds, got \""
+                + node.textValue()
+                + "\"");
+      }
+    } else {
+      throw new InvalidEventException(
+          "field '"
+              + field
+              + "' must be an ISO-8601 instant with an offset or integer epoch milliseconds, got "
+              + describe(node));
+    }
+    if (millis < BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis()
+        || millis > BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis()) {
+      throw new InvalidEventException("field '" + field + "' is outside the supported time range");
+    }
+    return Instant.ofEpochMilli(millis);
+  }
+
+  private static double requireNumber(JsonNode root, String field) throws InvalidEventException {
+    JsonNode node = present(root, field);
+    if (!node.isNumber()) {
+      throw new InvalidEventException(
+          "field '" + field + "' must be a finite number, got " + describe(node));
+    }
+    double value = node.doubleValue();
+    if (!Double.isFinite(value)) {
+      throw new InvalidEventException(
+          "field '" + field + "' must be a finite number, got " + node.asText());
+    }
+    return value;
+  }
+
+  private static JsonNode present(JsonNode root, String field) throws InvalidEventException {
+    JsonNode node = root.get(field);
+    if (node == null) {
+      throw new InvalidEventException("field '" + field + "' is missing");
+    }
+    return node;
+  }
+
+  private static String describe(JsonNode node) {
+    switch (node.getNodeType()) {
+      case ARRAY:
+        return "an array";
+      case OBJECT:
+        return "an object";
+      case STRING:
+        return "a string";
+      case NUMBER:
+        return "a number";
+      case BOOLEAN:
+        return "a boolean";
+      case NULL:
+        return "null";
+      default:
+        return node.getNodeType().toString().toLowerCase();
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package dev.streamfirst.transforms.events;
+
+import com.google.auto.value.AutoValue;
+import dev.streamfirst.transforms.errors.DeadLetter;
+import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PInput;
+import org.apache.beam.sdk.values.POutput;
+import org.apache.beam.sdk.values.PValue;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+
+/**
+ * Parses JSON texts into {@link Event}s stamped with their event time; anything that is not a valid
+ * event becomes a {@link DeadLetter} with stage {@code parse}. Blank texts are skipped.
+ *
+ * <pre>{@code
+ * ParseEvents.Result parsed = lines.apply("ParseEvents", ParseEvents.withFields(fields));
+ * parsed.events();       // PCollection<Event>, timestamped from the event's time field
+ * parsed.deadLetters();  // PCollection<DeadLetter>
+ * }</pre>
+ */
+@AutoValue
+public abstract class ParseEvents extends PTransform<PCollection<String>, ParseEvents.Result> {
+  /** The dead-letter stage name of this transform. */
+  public static final String STAGE = "parse";
+
+  private static final TupleTag<Event> EVENTS = new TupleTag<Event>() {};
+  private static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<DeadLetter>() {};
+
+  abstract EventFields fields();
+
+  /** Parses with the canonical field names {@code id}, {@code key}, {@code ts}, {@code value}. */
+  public static ParseEvents create() {
+    return withFields(EventFields.defaults());
+  }
+
+  public static ParseEvents withFields(EventFields fields) {
+    if (fields == null) {
+      throw new IllegalArgumentException("withFields() needs field names, got null");
+    }
+    return new AutoValue_ParseEvents(fields);
+  }
+
+  @Override
+  public Result expand(PCollection<String> payloads) {
+    PCollectionTuple parsed =
+        payloads.apply(
+            "ParseJson",
+            ParDo.of(new ParseEventFn(new EventParser(fields())))
+                .withOutputTags(EVENTS, TupleTagList.of(DEAD_LETTERS)));
+    return new Result(payloads.getPipeline(), parsed.get(EVENTS), parsed.get(DEAD_LETTERS));
+  }
+
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    builder
+        .add(DisplayData.item("idField", fields().idField()).withLabel("Id field"))
+        .add(DisplayData.item("keyField", fields().keyField()).withLabel("Key field"))
+        .add(
+            DisplayData.item("timestampField", fields().timestampField())
+                .withLabel("Event time field"))
+        .add(DisplayData.item("valueField", fields().valueField()).withLabel("Value field"));
+  }
+
+  private static final class ParseEventFn extends DoFn<String, Event> {
+    private final EventParser parser;
+    private final Counter read = StreamfirstMetrics.counter(StreamfirstMetrics.EVENTS_READ);
+    private final Counter valid = StreamfirstMetrics.counter(StreamfirstMetrics.EVENTS_VALID);
+    private final Counter invalid = StreamfirstMetrics.counter(StreamfirstMetrics.DEAD_LETTERS);
+
+    ParseEventFn(EventParser parser) {
+      this.parser = parser;
+    }
+
+    @ProcessElement
+    public void process(@Element String payload, MultiOutputReceiver out) {
+      if (payload.isBlank()) {
+        return;
+      }
+      read.inc();
+      try {
+        Event event = parser.parse(payload);
+        valid.inc();
+        // Event time comes from the payload, not from the source: this is what makes the
+        // same input give the same windows on every runner and on replay.
+        out.get(EVENTS).outputWithTimestamp(event, event.timestamp());
+      } catch (InvalidEventException e) {
+        invalid.inc();
+        out.get(DEAD_LETTERS).output(DeadLetter.of(payload, e.getMessage(), STAGE, Instant.now()));
+      }
+    }
+
+    // Sources stamp elements with their own time (or none); moving an element to its event time,
+    // earlier or later, is this transform's whole point, as in Beam's WithTimestamps.
+    @SuppressWarnings("deprecation")
+    @Override
+    public Duration getAllowedTimestampSkew() {
+      return Duration.millis(Long.MAX_VALUE);
+    }
+  }
+
+  /** The two outputs of {@link ParseEvents}. */
+  public static final class Result implements POutput {
+    private final Pipeline pipeline;
+    private final PCollection<Event> events;
+    private final PCollection<DeadLetter> deadLetters;
+
+    Result(Pipeline pipeline, PCollection<Event> events, PCollection<DeadLetter> deadLetters) {
+      this.pipeline = pipeline;
+      this.events = events;
+      this.deadLetters = deadLetters;
+    }
+
+    /** Valid events, each timestamped with its event time. */
+    public PCollection<Event> events() {
+      return events;
+    }
+
+    /** Payloads that are not valid events, with the reason. */
+    public PCollection<DeadLetter> deadLetters() {
+      return deadLetters;
+    }
+
+    @Override
+    public Pipeline getPipeline() {
+      return pipeline;
+    }
+
+    @Override
+    public Map<TupleTag<?>, PValue> expand() {
+      return Map.of(EVENTS, events, DEAD_LETTERS, deadLetters);
+    }
+
+    @Override
+    public void finishSpecifyingOutput(
+        String transformName, PInput input, PTransform<?, ?> transform) {}
+  }
+}
