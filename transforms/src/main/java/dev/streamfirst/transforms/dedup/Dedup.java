@@ -1,0 +1,185 @@
+package dev.streamfirst.transforms.dedup;
+
+import com.google.auto.value.AutoValue;
+import dev.streamfirst.transforms.time.Durations;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.joda.time.Duration;
+
+/**
+ * Drops re-deliveries: of the elements that share an id, only the first within a TTL passes.
+ *
+ * <p><b>Event time</b> (the default): elements are held until the watermark passes them, then
+ * decided in event-time order, so the earliest event of an id wins however the copies arrived, and
+ * the result is the same on every runner and on every replay. A later event with the same id is a
+ * duplicate when its event time is less than the TTL after the one that passed; at the TTL or
+ * beyond it passes again. Held elements keep the watermark back, so nothing downstream becomes
+ * late; with a release interval that divides the window size, dedup adds no latency to on-time
+ * window results.
+ *
+ * <p><b>Processing time</b>: the first arrival of an id passes at once, and the id is remembered
+ * for at least the TTL (and at most 1.5 × TTL) of processing time.
+ *
+ * <p>Ids are kept per shard ({@link #withShards}), not per id: expiry sweeps a shard's ids on one
+ * timer per shard, so the hot path pays no timer per id, and memory is bounded by the ids seen
+ * within the TTL. Apply it before windowing, so that copies falling into different windows are
+ * still recognised.
+ *
+ * <pre>{@code
+ * PCollection<Event> unique = events.apply("Dedup",
+ *     Dedup.byId(Event::id).withTtl(Duration.standardMinutes(10)));
+ * }</pre>
+ */
+@AutoValue
+public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>> {
+
+  /** The clock that measures the TTL. */
+  public enum Clock {
+    EVENT_TIME,
+    PROCESSING_TIME
+  }
+
+  public static final Duration DEFAULT_TTL = Duration.standardMinutes(10);
+  public static final int DEFAULT_SHARDS = 16;
+  public static final Duration DEFAULT_RELEASE_INTERVAL = Duration.standardSeconds(5);
+
+  abstract SerializableFunction<T, String> idFn();
+
+  abstract Duration ttl();
+
+  abstract Clock clock();
+
+  abstract int shards();
+
+  abstract Duration releaseInterval();
+
+  abstract Builder<T> toBuilder();
+
+  @AutoValue.Builder
+  abstract static class Builder<T> {
+    abstract Builder<T> setIdFn(SerializableFunction<T, String> idFn);
+
+    abstract Builder<T> setTtl(Duration ttl);
+
+    abstract Builder<T> setClock(Clock clock);
+
+    abstract Builder<T> setShards(int shards);
+
+    abstract Builder<T> setReleaseInterval(Duration interval);
+
+    abstract Dedup<T> build();
+  }
+
+  /** Deduplicates by the id that {@code idFn} returns, in event time, with a 10 minute TTL. */
+  public static <T> Dedup<T> byId(SerializableFunction<T, String> idFn) {
+    if (idFn == null) {
+      throw new IllegalArgumentException("Dedup.byId() needs an id function, got null");
+    }
+    return new AutoValue_Dedup.Builder<T>()
+        .setIdFn(idFn)
+        .setTtl(DEFAULT_TTL)
+        .setClock(Clock.EVENT_TIME)
+        .setShards(DEFAULT_SHARDS)
+        .setReleaseInterval(DEFAULT_RELEASE_INTERVAL)
+        .build();
+  }
+
+  /** How long after an id passes its copies are dropped. */
+  public Dedup<T> withTtl(Duration ttl) {
+    if (ttl == null || ttl.getMillis() <= 0) {
+      throw new IllegalArgumentException("withTtl() must be positive, got " + format(ttl));
+    }
+    return toBuilder().setTtl(ttl).build();
+  }
+
+  /** Measures the TTL in event time and decides in event-time order (the default). */
+  public Dedup<T> inEventTime() {
+    return toBuilder().setClock(Clock.EVENT_TIME).build();
+  }
+
+  /** Measures the TTL in processing time; the first arrival wins. */
+  public Dedup<T> inProcessingTime() {
+    return toBuilder().setClock(Clock.PROCESSING_TIME).build();
+  }
+
+  /** How many state keys ids are spread over: the most parallelism dedup can use. */
+  public Dedup<T> withShards(int shards) {
+    if (shards < 1) {
+      throw new IllegalArgumentException("withShards() must be at least 1, got " + shards);
+    }
+    return toBuilder().setShards(shards).build();
+  }
+
+  /**
+   * In event time, how finely held elements are released as the watermark advances: smaller means
+   * less delay, larger means fewer timers. Choose one that divides the window size.
+   */
+  public Dedup<T> withReleaseInterval(Duration interval) {
+    if (interval == null || interval.getMillis() <= 0) {
+      throw new IllegalArgumentException(
+          "withReleaseInterval() must be positive, got " + format(interval));
+    }
+    return toBuilder().setReleaseInterval(interval).build();
+  }
+
+  @Override
+  public PCollection<T> expand(PCollection<T> input) {
+    if (!(input.getWindowingStrategy().getWindowFn() instanceof GlobalWindows)) {
+      throw new IllegalArgumentException(
+          "Dedup must be applied before windowing (its input is windowed by "
+              + input.getWindowingStrategy().getWindowFn()
+              + "): copies that fall into different windows would not be recognised");
+    }
+    Coder<T> coder = input.getCoder();
+    PCollection<KV<Integer, T>> sharded =
+        input
+            .apply("ShardById", ParDo.of(new ShardByIdFn<>(idFn(), shards())))
+            .setCoder(KvCoder.of(VarIntCoder.of(), coder));
+    DoFn<KV<Integer, T>, T> dedupFn =
+        clock() == Clock.EVENT_TIME
+            ? new EventTimeDedupFn<>(idFn(), coder, ttl(), releaseInterval())
+            : new ProcessingTimeDedupFn<>(idFn(), ttl());
+    return sharded.apply("DropDuplicates", ParDo.of(dedupFn)).setCoder(coder);
+  }
+
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    builder
+        .add(DisplayData.item("ttl", Durations.format(ttl())).withLabel("Dedup TTL"))
+        .add(DisplayData.item("clock", clock().name()).withLabel("TTL measured in"))
+        .add(DisplayData.item("shards", shards()).withLabel("Dedup shards"))
+        .add(
+            DisplayData.item("releaseInterval", Durations.format(releaseInterval()))
+                .withLabel("Event-time release interval"));
+  }
+
+  private static String format(Duration d) {
+    return d == null ? "null" : Durations.format(d);
+  }
+
+  /** Spreads ids over shards; String.hashCode is specified, so every worker agrees. */
+  private static final class ShardByIdFn<T> extends DoFn<T, KV<Integer, T>> {
+    private final SerializableFunction<T, String> idFn;
+    private final int shards;
+
+    ShardByIdFn(SerializableFunction<T, String> idFn, int shards) {
+      this.idFn = idFn;
+      this.shards = shards;
+    }
+
+    @ProcessElement
+    public void process(@Element T element, OutputReceiver<KV<Integer, T>> out) {
+      out.output(KV.of(Math.floorMod(idFn.apply(element).hashCode(), shards), element));
+    }
+  }
+}

@@ -1,0 +1,232 @@
+package dev.streamfirst.transforms.dedup;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.Assert.assertThrows;
+
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+import org.junit.Rule;
+import org.junit.Test;
+
+/** Elements are {@code "id:payload"} strings; the id is the part before the colon. */
+public class DedupTest {
+  @Rule public final transient TestPipeline p = TestPipeline.create();
+
+  private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+  private static final Duration TTL = Duration.standardMinutes(10);
+  private static final SerializableFunction<String, String> ID = s -> s.split(":")[0];
+
+  private static TimestampedValue<String> at(String element, Duration offset) {
+    return TimestampedValue.of(element, T0.plus(offset));
+  }
+
+  private static Duration sec(long s) {
+    return Duration.standardSeconds(s);
+  }
+
+  @Test
+  public void duplicateWithinTtl_isDropped() {
+    TestStream<String> events =
+        TestStream.create(StringUtf8Coder.of())
+            .addElements(at("a:1", sec(1)), at("b:1", sec(2)))
+            .addElements(at("a:1", sec(1)))
+            .advanceWatermarkTo(T0.plus(sec(30)))
+            .addElements(at("a:1", sec(1)), at("b:1", sec(2)))
+            .advanceWatermarkToInfinity();
+
+    PCollection<String> unique = p.apply(events).apply(Dedup.byId(ID).withTtl(TTL));
+
+    PAssert.that(unique).containsInAnyOrder("a:1", "b:1");
+    p.run();
+  }
+
+  @Test
+  public void duplicateAtOrAfterTtl_isEmittedAgain() {
+    TestStream<String> events =
+        TestStream.create(StringUtf8Coder.of())
+            .addElements(at("a:first", sec(0)))
+            .addElements(at("a:within", TTL.minus(Duration.millis(1))))
+            .advanceWatermarkTo(T0.plus(TTL).plus(sec(30)))
+            .addElements(at("a:again", TTL.plus(sec(40))))
+            .advanceWatermarkToInfinity();
+
+    PCollection<String> unique = p.apply(events).apply(Dedup.byId(ID).withTtl(TTL));
+
+    PAssert.that(unique).containsInAnyOrder("a:first", "a:again");
+    p.run();
+  }
+
+  @Test
+  public void duplicateExactlyTtlLater_isEmittedAgain() {
+    PCollection<String> unique =
+        p.apply(
+                Create.timestamped(at("a:first", sec(0)), at("a:second", TTL))
+                    .withCoder(StringUtf8Coder.of()))
+            .apply(Dedup.byId(ID).withTtl(TTL));
+
+    PAssert.that(unique).containsInAnyOrder("a:first", "a:second");
+    p.run();
+  }
+
+  @Test
+  public void duplicateArrivingBeforeOriginal_earliestEventTimeWins() {
+    // The copy stamped 20s arrives first; the event stamped 5s arrives later but is the original.
+    TestStream<String> events =
+        TestStream.create(StringUtf8Coder.of())
+            .addElements(at("a:copy", sec(20)))
+            .addElements(at("a:original", sec(5)))
+            .advanceWatermarkToInfinity();
+
+    PCollection<String> unique = p.apply(events).apply(Dedup.byId(ID).withTtl(TTL));
+
+    PAssert.that(unique).containsInAnyOrder("a:original");
+    p.run();
+  }
+
+  @Test
+  public void copiesInDifferentWindows_areCountedOnce() {
+    // Original at 59s, copy at 61s: different one-minute windows, one id.
+    TestStream<String> events =
+        TestStream.create(StringUtf8Coder.of())
+            .addElements(at("a:x", sec(61)), at("b:x", sec(10)))
+            .addElements(at("a:x", sec(59)))
+            .advanceWatermarkToInfinity();
+
+    PCollection<Long> perWindow =
+        p.apply(events)
+            .apply(Dedup.byId(ID).withTtl(TTL))
+            .apply(Window.into(FixedWindows.of(Duration.standardMinutes(1))))
+            .apply(Combine.globally(Count.<String>combineFn()).withoutDefaults());
+
+    IntervalWindow first = new IntervalWindow(T0, Duration.standardMinutes(1));
+    IntervalWindow second = new IntervalWindow(T0.plus(Duration.standardMinutes(1)), first.end());
+    PAssert.that(perWindow).inOnTimePane(first).containsInAnyOrder(2L);
+    PAssert.that(perWindow).inWindow(second).empty();
+    p.run();
+  }
+
+  @Test
+  public void heldElements_areNotLateDownstream() {
+    // Disordered input, watermark advancing in steps: every released element must still land in
+    // the on-time pane of its window, because dedup holds the watermark while it waits.
+    TestStream<String> events =
+        TestStream.create(StringUtf8Coder.of())
+            .addElements(at("a:1", sec(50)), at("b:1", sec(12)))
+            .advanceWatermarkTo(T0.plus(sec(20)))
+            .addElements(at("c:1", sec(59)), at("d:1", sec(21)), at("a:1", sec(50)))
+            .advanceWatermarkTo(T0.plus(sec(58)))
+            .addElements(at("e:1", sec(58)))
+            .advanceWatermarkTo(T0.plus(sec(90)))
+            .advanceWatermarkToInfinity();
+
+    PCollection<Long> counts =
+        p.apply(events)
+            .apply(Dedup.byId(ID).withTtl(TTL))
+            .apply(
+                Window.<String>into(FixedWindows.of(Duration.standardMinutes(1)))
+                    .withAllowedLateness(Duration.ZERO))
+            .apply(Combine.globally(Count.<String>combineFn()).withoutDefaults());
+
+    PAssert.that(counts)
+        .inOnTimePane(new IntervalWindow(T0, Duration.standardMinutes(1)))
+        .containsInAnyOrder(5L);
+    p.run();
+  }
+
+  @Test
+  public void manyIdsAcrossShards_eachPassesOnce() {
+    TestStream.Builder<String> builder = TestStream.create(StringUtf8Coder.of());
+    java.util.List<String> expected = new java.util.ArrayList<>();
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < 200; i++) {
+        builder = builder.addElements(at("id" + i + ":v", sec(i % 50)));
+      }
+    }
+    for (int i = 0; i < 200; i++) {
+      expected.add("id" + i + ":v");
+    }
+
+    PCollection<String> unique =
+        p.apply(builder.advanceWatermarkToInfinity()).apply(Dedup.byId(ID).withShards(7));
+
+    PAssert.that(unique).containsInAnyOrder(expected);
+    p.run();
+  }
+
+  @Test
+  public void sameEventTimeDifferentPayloads_pickIsIndependentOfArrivalOrder() {
+    TestStream<String> events =
+        TestStream.create(StringUtf8Coder.of())
+            .addElements(at("a:zzz", sec(3)))
+            .addElements(at("a:aaa", sec(3)))
+            .advanceWatermarkToInfinity();
+
+    PCollection<String> unique = p.apply(events).apply(Dedup.byId(ID));
+
+    // Ties are broken by the element's encoding: "a:aaa" sorts first whatever arrives first.
+    PAssert.that(unique).containsInAnyOrder("a:aaa");
+    p.run();
+  }
+
+  @Test
+  public void processingTime_duplicateWithinTtlDropped_afterTtlEmittedAgain() {
+    TestStream<String> events =
+        TestStream.create(StringUtf8Coder.of())
+            .addElements(at("a:1", sec(1)))
+            .advanceProcessingTime(Duration.standardMinutes(4))
+            .addElements(at("a:2", sec(500)))
+            .advanceProcessingTime(Duration.standardMinutes(4))
+            .addElements(at("a:3", sec(2)))
+            .advanceProcessingTime(Duration.standardMinutes(8))
+            .addElements(at("a:4", sec(3)))
+            .advanceWatermarkToInfinity();
+
+    PCollection<String> unique =
+        p.apply(events).apply(Dedup.byId(ID).withTtl(TTL).inProcessingTime());
+
+    // a:2 and a:3 arrive 4 and 8 minutes after a:1 (within the TTL); a:4 arrives 16 minutes
+    // after, beyond 1.5 x TTL, so it passes again.
+    PAssert.that(unique).containsInAnyOrder("a:1", "a:4");
+    p.run();
+  }
+
+  @Test
+  public void windowedInput_isRefusedWithReason() {
+    PCollection<String> windowed =
+        p.apply(Create.of("a:1")).apply(Window.into(FixedWindows.of(Duration.standardMinutes(1))));
+
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> windowed.apply(Dedup.byId(ID)));
+    assertThat(e.getMessage(), containsString("before windowing"));
+    p.enableAbandonedNodeEnforcement(false);
+  }
+
+  @Test
+  public void invalidSettings_areRefusedWithTheFix() {
+    Dedup<String> dedup = Dedup.byId(ID);
+    assertThat(
+        assertThrows(IllegalArgumentException.class, () -> dedup.withTtl(Duration.ZERO))
+            .getMessage(),
+        containsString("withTtl() must be positive, got 0ms"));
+    assertThat(
+        assertThrows(IllegalArgumentException.class, () -> dedup.withShards(0)).getMessage(),
+        containsString("withShards() must be at least 1"));
+    assertThat(
+        assertThrows(IllegalArgumentException.class, () -> Dedup.<String>byId(null)).getMessage(),
+        containsString("needs an id function"));
+  }
+}
