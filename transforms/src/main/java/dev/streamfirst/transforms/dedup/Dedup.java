@@ -146,7 +146,12 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
             .setCoder(KvCoder.of(VarIntCoder.of(), coder));
     DoFn<KV<Integer, T>, T> dedupFn =
         clock() == Clock.EVENT_TIME
-            ? new EventTimeDedupFn<>(idFn(), coder, ttl(), releaseInterval())
+            ? new EventTimeDedupFn<>(
+                idFn(),
+                coder,
+                ttl(),
+                releaseInterval(),
+                input.isBounded() == PCollection.IsBounded.BOUNDED)
             : new ProcessingTimeDedupFn<>(idFn(), ttl());
     return sharded.apply("DropDuplicates", ParDo.of(dedupFn)).setCoder(coder);
   }

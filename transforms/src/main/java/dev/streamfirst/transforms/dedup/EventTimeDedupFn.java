@@ -47,6 +47,7 @@ final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
   private final long ttl;
   private final long interval;
   private final long sweepInterval;
+  private final boolean boundedInput;
   private final Counter dropped = StreamfirstMetrics.counter(StreamfirstMetrics.DUPLICATES_DROPPED);
 
   /** Bucket end (millis) → how many elements wait in it. */
@@ -80,8 +81,13 @@ final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
   private final TimerSpec sweepSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
   EventTimeDedupFn(
-      SerializableFunction<T, String> idFn, Coder<T> coder, Duration ttl, Duration interval) {
+      SerializableFunction<T, String> idFn,
+      Coder<T> coder,
+      Duration ttl,
+      Duration interval,
+      boolean boundedInput) {
     this.idFn = idFn;
+    this.boundedInput = boundedInput;
     this.coder = coder;
     this.ttl = ttl.getMillis();
     this.interval = interval.getMillis();
@@ -99,7 +105,9 @@ final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
       @StateId("holdAt") ValueState<Long> holdAt,
       @TimerId("release") Timer release) {
     long ts = timestamp.getMillis();
-    long bucket = ceilTo(ts + 1, interval);
+    // A bounded input's watermark jumps to the end in one step, so buckets would only cost timers:
+    // everything waits in one and is released, sorted, at the end.
+    long bucket = boundedInput ? MAX_TARGET.getMillis() : ceilTo(ts + 1, interval);
     Integer size = buckets.get(bucket).read();
     int sequence = size == null ? 0 : size;
     waiting.put(bucket + "/" + sequence, TimestampedValue.of(element.getValue(), timestamp));
@@ -169,7 +177,7 @@ final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
       releaseAt.write(nextBucket);
       holdAt.write(hold);
     }
-    if (!ready.isEmpty() && sweepAt.read() == null) {
+    if (!boundedInput && !ready.isEmpty() && sweepAt.read() == null) {
       long at = Math.min(ceilTo(watermarkAtLeast + ttl, sweepInterval), MAX_TARGET.getMillis());
       sweep.set(new Instant(at));
       sweepAt.write(at);

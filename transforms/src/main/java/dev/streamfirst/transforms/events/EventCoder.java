@@ -9,9 +9,9 @@ import org.apache.beam.sdk.coders.InstantCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 
 /**
- * A compact, deterministic coder for {@link Event}. Hand-written rather than schema-inferred because
- * events cross every shuffle of every pipeline, and this is the cheapest encoding that stays
- * deterministic (which state keys and dedup tie-breaks rely on).
+ * A compact, deterministic coder for {@link Event}. Hand-written rather than schema-inferred
+ * because events cross every shuffle of every pipeline, and this is the cheapest encoding that
+ * stays deterministic (which state keys and dedup tie-breaks rely on).
  */
 public final class EventCoder extends AtomicCoder<Event> {
   private static final EventCoder INSTANCE = new EventCoder();

@@ -2,6 +2,7 @@ package dev.streamfirst.transforms.events;
 
 import com.google.auto.value.AutoValue;
 import dev.streamfirst.transforms.errors.DeadLetter;
+import dev.streamfirst.transforms.errors.DeadLetterCoder;
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
@@ -59,7 +60,10 @@ public abstract class ParseEvents extends PTransform<PCollection<String>, ParseE
             "ParseJson",
             ParDo.of(new ParseEventFn(new EventParser(fields())))
                 .withOutputTags(EVENTS, TupleTagList.of(DEAD_LETTERS)));
-    return new Result(payloads.getPipeline(), parsed.get(EVENTS), parsed.get(DEAD_LETTERS));
+    return new Result(
+        payloads.getPipeline(),
+        parsed.get(EVENTS).setCoder(EventCoder.of()),
+        parsed.get(DEAD_LETTERS).setCoder(DeadLetterCoder.of()));
   }
 
   @Override

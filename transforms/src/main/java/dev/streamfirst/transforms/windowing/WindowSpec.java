@@ -121,7 +121,8 @@ public abstract class WindowSpec implements Serializable {
                 "a sliding window needs a size and a period: " + kind.form);
           }
           return sliding(
-              Durations.parse(args.substring(0, slash)), Durations.parse(args.substring(slash + 1)));
+              Durations.parse(args.substring(0, slash)),
+              Durations.parse(args.substring(slash + 1)));
       }
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(

@@ -1,0 +1,58 @@
+package dev.streamfirst.io;
+
+import dev.streamfirst.io.console.ConsoleSink;
+import dev.streamfirst.io.file.FileSink;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PDone;
+
+/**
+ * Turns a sink URI into a transform that writes texts, one per element (JSON objects, as the
+ * pipelines produce them).
+ *
+ * <p>The URI is checked completely here, when the pipeline is being built, so a launcher fails
+ * before anything runs. Schemes: {@code file:///abs/dir} (JSON-lines files, bounded or unbounded
+ * input, see {@link FileSink}) and {@code console://} (stdout, for people).
+ *
+ * <pre>{@code
+ * rows.apply("Write", Sinks.write(options.getSink()));
+ * }</pre>
+ */
+public final class Sinks {
+  /** Valid sink URIs, for help texts and error messages. */
+  public static final String EXAMPLES = FileSink.EXAMPLE + ", " + ConsoleSink.EXAMPLE;
+
+  // One entry per scheme; a new sink (kafka, pubsub, stores) is one more line.
+  private static final Map<String, Function<IoUri, PTransform<PCollection<String>, PDone>>>
+      SCHEMES = new LinkedHashMap<>();
+
+  static {
+    SCHEMES.put(FileSink.SCHEME, FileSink::fromUri);
+    SCHEMES.put(ConsoleSink.SCHEME, ConsoleSink::fromUri);
+  }
+
+  private Sinks() {}
+
+  /**
+   * The sink for {@code uri}.
+   *
+   * @throws IllegalArgumentException naming the wrong part of the URI and showing a valid one
+   */
+  public static PTransform<PCollection<String>, PDone> write(String uri) {
+    IoUri parsed;
+    try {
+      parsed = IoUri.parse(uri);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage() + "; use " + EXAMPLES, e);
+    }
+    Function<IoUri, PTransform<PCollection<String>, PDone>> factory = SCHEMES.get(parsed.scheme());
+    if (factory == null) {
+      throw new IllegalArgumentException(
+          "unknown sink scheme '" + parsed.scheme() + "' in '" + parsed + "'; use " + EXAMPLES);
+    }
+    return factory.apply(parsed);
+  }
+}

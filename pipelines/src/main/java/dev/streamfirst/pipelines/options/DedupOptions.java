@@ -1,0 +1,30 @@
+package dev.streamfirst.pipelines.options;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/** How re-delivered events are dropped. */
+public interface DedupOptions extends PipelineOptions {
+  @Description(
+      "Per id, only the first event within this TTL counts (e.g. 30s, 10m, 1h); later copies"
+          + " are dropped.")
+  @Default.String("10m")
+  String getDedupTtl();
+
+  void setDedupTtl(String ttl);
+
+  @Description(
+      "Which clock measures the dedup TTL: EVENT_TIME (earliest event of an id wins, same"
+          + " result on every run) or PROCESSING_TIME (first arrival wins, no waiting).")
+  @Default.Enum("EVENT_TIME")
+  DedupClock getDedupClock();
+
+  void setDedupClock(DedupClock clock);
+
+  /** The clocks dedup can use. */
+  enum DedupClock {
+    EVENT_TIME,
+    PROCESSING_TIME
+  }
+}

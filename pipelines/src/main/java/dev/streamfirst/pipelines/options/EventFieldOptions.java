@@ -1,0 +1,33 @@
+package dev.streamfirst.pipelines.options;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/** The JSON field names of the canonical event. */
+public interface EventFieldOptions extends PipelineOptions {
+  @Description("JSON field with the event's id (a non-empty string), used for dedup.")
+  @Default.String("id")
+  String getIdField();
+
+  void setIdField(String field);
+
+  @Description("JSON field with the event's key (a non-empty string), used for grouping.")
+  @Default.String("key")
+  String getKeyField();
+
+  void setKeyField(String field);
+
+  @Description(
+      "JSON field with the event time: an ISO-8601 instant with an offset, or epoch millis.")
+  @Default.String("ts")
+  String getTimestampField();
+
+  void setTimestampField(String field);
+
+  @Description("JSON field with the event's value (a finite number).")
+  @Default.String("value")
+  String getValueField();
+
+  void setValueField(String field);
+}

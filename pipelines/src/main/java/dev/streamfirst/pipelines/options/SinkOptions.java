@@ -1,0 +1,41 @@
+package dev.streamfirst.pipelines.options;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.DefaultValueFactory;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/** Where a pipeline's results and dead letters go. */
+public interface SinkOptions extends PipelineOptions {
+  @Description(
+      "Where result rows go, as a URI: file:///abs/dir (JSON lines) or console: (stdout)."
+          + " Default: file://<working dir>/out/rows")
+  @Default.InstanceFactory(RowsUnderWorkingDir.class)
+  String getSink();
+
+  void setSink(String sink);
+
+  @Description(
+      "Where dead letters (inputs that could not be processed, with the reason) go, as a URI."
+          + " Default: file://<working dir>/out/dead-letters")
+  @Default.InstanceFactory(DeadLettersUnderWorkingDir.class)
+  String getDeadLetter();
+
+  void setDeadLetter(String deadLetter);
+
+  /** {@code file://<working dir>/out/rows}. */
+  class RowsUnderWorkingDir implements DefaultValueFactory<String> {
+    @Override
+    public String create(PipelineOptions options) {
+      return WorkingDir.fileUri("out/rows");
+    }
+  }
+
+  /** {@code file://<working dir>/out/dead-letters}. */
+  class DeadLettersUnderWorkingDir implements DefaultValueFactory<String> {
+    @Override
+    public String create(PipelineOptions options) {
+      return WorkingDir.fileUri("out/dead-letters");
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package dev.streamfirst.pipelines.options;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/** How events are windowed in event time. */
+public interface WindowOptions extends PipelineOptions {
+  @Description(
+      "Event-time windows: fixed:<size> (fixed:60s), sliding:<size>/<period> (sliding:5m/1m)"
+          + " or session:<gap> (session:30s).")
+  @Default.String("fixed:60s")
+  String getWindow();
+
+  void setWindow(String window);
+
+  @Description(
+      "How long after a window's end late events still correct it (e.g. 0s, 30s, 2m);"
+          + " each late event then emits an updated row for its window.")
+  @Default.String("0s")
+  String getAllowedLateness();
+
+  void setAllowedLateness(String lateness);
+}

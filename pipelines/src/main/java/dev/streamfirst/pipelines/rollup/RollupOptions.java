@@ -1,0 +1,11 @@
+package dev.streamfirst.pipelines.rollup;
+
+import dev.streamfirst.pipelines.options.DedupOptions;
+import dev.streamfirst.pipelines.options.EventFieldOptions;
+import dev.streamfirst.pipelines.options.SinkOptions;
+import dev.streamfirst.pipelines.options.SourceOptions;
+import dev.streamfirst.pipelines.options.WindowOptions;
+
+/** Options of the rollup pipeline: source, sinks, event fields, windowing and dedup. */
+public interface RollupOptions
+    extends SourceOptions, SinkOptions, EventFieldOptions, WindowOptions, DedupOptions {}

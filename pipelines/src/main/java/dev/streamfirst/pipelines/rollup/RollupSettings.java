@@ -1,0 +1,82 @@
+package dev.streamfirst.pipelines.rollup;
+
+import com.google.auto.value.AutoValue;
+import dev.streamfirst.pipelines.options.DedupOptions.DedupClock;
+import dev.streamfirst.pipelines.options.OptionChecks;
+import dev.streamfirst.transforms.events.EventFields;
+import dev.streamfirst.transforms.time.Durations;
+import dev.streamfirst.transforms.windowing.WindowSpec;
+import java.io.Serializable;
+import org.joda.time.Duration;
+
+/** Rollup's settings as typed, checked values: what {@link Rollup} is built from. */
+@AutoValue
+public abstract class RollupSettings implements Serializable {
+  public abstract EventFields fields();
+
+  public abstract WindowSpec window();
+
+  public abstract Duration allowedLateness();
+
+  public abstract Duration dedupTtl();
+
+  public abstract DedupClock dedupClock();
+
+  public static Builder builder() {
+    return new AutoValue_RollupSettings.Builder()
+        .setFields(EventFields.defaults())
+        .setWindow(WindowSpec.fixed(Duration.standardSeconds(60)))
+        .setAllowedLateness(Duration.ZERO)
+        .setDedupTtl(Duration.standardMinutes(10))
+        .setDedupClock(DedupClock.EVENT_TIME);
+  }
+
+  /** Reads and checks the settings from options, recording every problem in {@code checks}. */
+  public static RollupSettings from(RollupOptions options, OptionChecks checks) {
+    EventFields fields =
+        checks.parse(
+            "idField",
+            options.getIdField(),
+            id ->
+                EventFields.of(
+                    id,
+                    options.getKeyField(),
+                    options.getTimestampField(),
+                    options.getValueField()));
+    WindowSpec window = checks.parse("window", options.getWindow(), WindowSpec::parse);
+    Duration lateness =
+        checks.parse("allowedLateness", options.getAllowedLateness(), Durations::parse);
+    Duration ttl = checks.parse("dedupTtl", options.getDedupTtl(), Durations::parse);
+    checks.require(
+        ttl == null || ttl.getMillis() > 0,
+        "dedupTtl",
+        options.getDedupTtl(),
+        "must be positive, e.g. 10m");
+    checks.throwIfAny();
+    return builder()
+        .setFields(fields)
+        .setWindow(window)
+        .setAllowedLateness(lateness)
+        .setDedupTtl(ttl)
+        .setDedupClock(options.getDedupClock())
+        .build();
+  }
+
+  public abstract Builder toBuilder();
+
+  /** Builds settings in code, e.g. for tests. */
+  @AutoValue.Builder
+  public abstract static class Builder {
+    public abstract Builder setFields(EventFields fields);
+
+    public abstract Builder setWindow(WindowSpec window);
+
+    public abstract Builder setAllowedLateness(Duration lateness);
+
+    public abstract Builder setDedupTtl(Duration ttl);
+
+    public abstract Builder setDedupClock(DedupClock clock);
+
+    public abstract RollupSettings build();
+  }
+}

@@ -1,0 +1,255 @@
+package dev.streamfirst.pipelines.rollup;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamfirst.pipelines.options.InvalidOptionsException;
+import dev.streamfirst.pipelines.rollup.ReferenceRollup.Input;
+import dev.streamfirst.pipelines.rollup.ReferenceRollup.Kind;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * Rollup end to end over files: every output row must equal the independently computed answer, and
+ * every malformed line must appear exactly once among the dead letters, exactly as it was.
+ */
+public class RollupPipelineTest {
+  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long T0 = Instant.parse("2026-11-25T10:00:00Z").toEpochMilli();
+  private static final long MINUTE = 60_000;
+  private static final long TTL = 10 * MINUTE;
+  private static final List<String> KEYS =
+      List.of(
+          "sensor-1",
+          "ключ-датчика",
+          "センサー",
+          "a \"quoted\", key",
+          "comma,separated,key",
+          "emoji-🌡️");
+
+  private static final List<Input> EVENTS = new ArrayList<>();
+  private static final List<String> MALFORMED = new ArrayList<>();
+  private static Path input;
+
+  @BeforeClass
+  public static void writeInput() throws IOException {
+    Random random = new Random(20261127);
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      Input e =
+          new Input(
+              "e-" + i,
+              KEYS.get(random.nextInt(KEYS.size())),
+              T0 + random.nextInt((int) (40 * MINUTE)),
+              random.nextInt(20_000) / 100.0 - 50);
+      addEvent(lines, e, i);
+      if (i % 9 == 0) {
+        addEvent(lines, e, i); // a byte-identical re-delivery
+      }
+      if (i % 23 == 0) {
+        // the same id again, within the TTL, with another value: it must not count
+        addEvent(lines, new Input(e.id(), e.key(), e.ts() + 90_000, e.value() + 1000), i + 1);
+      }
+      if (i % 31 == 0) {
+        // the same id beyond the TTL: a new event that counts
+        addEvent(lines, new Input(e.id(), e.key(), e.ts() + TTL + 1, 7.25), i + 2);
+      }
+    }
+    // Exact values whose naive double sum depends on the order of addition.
+    for (int i = 0; i < 30; i++) {
+      addEvent(lines, new Input("exact-" + i, "sensor-1", T0 + 5_000 + i, 0.1 * (i % 7)), i);
+    }
+    MALFORMED.addAll(
+        List.of(
+            "not json at all",
+            "[1,2,3]",
+            "\"just a string\"",
+            "{\"id\":\"m1\",\"key\":\"k\",\"ts\":\"2026-11-25T10:00:00Z\"}",
+            "{\"id\":\"m2\",\"key\":\"k\",\"ts\":\"2026-11-25T10:00:00Z\",\"value\":\"12\"}",
+            "{\"id\":\"\",\"key\":\"k\",\"ts\":\"2026-11-25T10:00:00Z\",\"value\":1}",
+            "{\"id\":\"m3\",\"key\":\"k\",\"ts\":\"yesterday\",\"value\":1}",
+            "{\"id\":\"m4\",\"key\":\"k\",\"ts\":\"2026-11-25T10:00:00\",\"value\":1}",
+            "{\"id\":\"m5\",\"key\":7,\"ts\":1764064800000,\"value\":1}",
+            "{\"id\":\"m6\",\"key\":\"k\",\"ts\":1764064800000,\"value\":1} trailing",
+            "{\"id\":\"m7\",\"key\":\"k, \\\"q\\\"\",\"ts\":1.5,\"value\":1}",
+            "{\"id\":\"m8\",\"key\":\"k\",\"ts\":1764064800000,\"value\":1e400}",
+            "{\"id\":\"m9\",\"key\":\"ключ\",\"ts\":1764064800000,\"value\":null}",
+            "{\"id\":\"m10\",\"key\":\"k\",\"key\":\"k2\",\"ts\":1764064800000,\"value\":1}",
+            "{truncated"));
+    lines.addAll(MALFORMED);
+    lines.add("");
+    lines.add("   ");
+    Collections.shuffle(lines, random);
+
+    Path dir = TMP.newFolder("input").toPath();
+    // Two files, so the source reads a directory and arrival order is not file order.
+    int half = lines.size() / 2;
+    Files.write(dir.resolve("a.jsonl"), lines.subList(0, half), StandardCharsets.UTF_8);
+    Files.write(dir.resolve("b.jsonl"), lines.subList(half, lines.size()), StandardCharsets.UTF_8);
+    input = dir;
+  }
+
+  /** Renders an event with its time in one of the accepted forms, and an extra field. */
+  private static void addEvent(List<String> lines, Input e, int variant) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("id", e.id());
+    node.put("key", e.key());
+    Instant ts = Instant.ofEpochMilli(e.ts());
+    switch (variant % 4) {
+      case 0:
+        node.put("ts", ts.toString());
+        break;
+      case 1:
+        node.put("ts", ts.atOffset(ZoneOffset.ofHoursMinutes(5, 30)).toString());
+        break;
+      case 2:
+        node.put("ts", ts.atOffset(ZoneOffset.ofHours(-8)).toString());
+        break;
+      default:
+        node.put("ts", e.ts());
+    }
+    node.put("value", e.value());
+    node.put("site", "plant \"north\", line 2");
+    lines.add(node.toString());
+    EVENTS.add(e);
+  }
+
+  private static List<String> run(String... flags) throws IOException {
+    String out = TMP.newFolder().toPath().toString();
+    List<String> args = new ArrayList<>(List.of(flags));
+    args.add("--runner=DirectRunner");
+    args.add("--source=file://" + input);
+    args.add("--sink=file://" + out + "/rows");
+    args.add("--deadLetter=file://" + out + "/dead");
+    args.add("--dedupTtl=10m");
+    RollupOptions options =
+        PipelineOptionsFactory.fromArgs(args.toArray(new String[0]))
+            .withValidation()
+            .as(RollupOptions.class);
+    PipelineResult.State state = RollupPipeline.create(options).run().waitUntilFinish();
+    assertEquals(PipelineResult.State.DONE, state);
+    return List.of(out + "/rows", out + "/dead");
+  }
+
+  private static List<String> readLines(String dir) throws IOException {
+    try (Stream<Path> files = Files.walk(Path.of(dir))) {
+      List<String> lines = new ArrayList<>();
+      for (Path f : files.filter(Files::isRegularFile).collect(Collectors.toList())) {
+        lines.addAll(Files.readAllLines(f, StandardCharsets.UTF_8));
+      }
+      return lines;
+    }
+  }
+
+  private static List<String> actualRows(String dir) throws IOException {
+    List<String> rows = new ArrayList<>();
+    for (String line : readLines(dir)) {
+      JsonNode row = JSON.readTree(line);
+      assertEquals("ON_TIME", row.get("pane").asText());
+      assertThat(row.get("window_start").asText(), endsWith("Z"));
+      assertThat(row.get("window_end").asText(), endsWith("Z"));
+      rows.add(
+          String.join(
+              "|",
+              row.get("key").asText(),
+              Instant.parse(row.get("window_start").asText()).toString(),
+              Instant.parse(row.get("window_end").asText()).toString(),
+              row.get("count").asText(),
+              Double.toString(row.get("sum").asDouble()),
+              Double.toString(row.get("min").asDouble()),
+              Double.toString(row.get("max").asDouble()),
+              Double.toString(row.get("mean").asDouble())));
+    }
+    Collections.sort(rows);
+    return rows;
+  }
+
+  private static List<String> expectedRows(Kind kind, long size, long period) {
+    return ReferenceRollup.rollup(EVENTS, kind, size, period, TTL).stream()
+        .map(ReferenceRollup::format)
+        .sorted()
+        .collect(Collectors.toList());
+  }
+
+  private static void assertDeadLetters(String dir) throws IOException {
+    List<String> payloads = new ArrayList<>();
+    for (String line : readLines(dir)) {
+      JsonNode letter = JSON.readTree(line);
+      assertEquals("parse", letter.get("stage").asText());
+      assertThat(letter.get("error").asText(), not(equalTo("")));
+      assertThat(letter.get("timestamp").asText(), containsString("T"));
+      payloads.add(letter.get("payload").asText());
+    }
+    List<String> expected = new ArrayList<>(MALFORMED);
+    Collections.sort(expected);
+    Collections.sort(payloads);
+    assertEquals(expected, payloads);
+  }
+
+  @Test
+  public void fixedWindows_matchIndependentAnswer() throws IOException {
+    List<String> out = run("--window=fixed:5m");
+    assertEquals(expectedRows(Kind.FIXED, 5 * MINUTE, 5 * MINUTE), actualRows(out.get(0)));
+    assertDeadLetters(out.get(1));
+  }
+
+  @Test
+  public void slidingWindows_matchIndependentAnswer() throws IOException {
+    List<String> out = run("--window=sliding:10m/3m");
+    assertEquals(expectedRows(Kind.SLIDING, 10 * MINUTE, 3 * MINUTE), actualRows(out.get(0)));
+    assertDeadLetters(out.get(1));
+  }
+
+  @Test
+  public void sessionWindows_matchIndependentAnswer() throws IOException {
+    List<String> out = run("--window=session:2m");
+    assertEquals(expectedRows(Kind.SESSION, 2 * MINUTE, 2 * MINUTE), actualRows(out.get(0)));
+    assertDeadLetters(out.get(1));
+  }
+
+  @Test
+  public void badOptions_failBeforeRunning_namingEachOption() {
+    RollupOptions options =
+        PipelineOptionsFactory.fromArgs(
+                "--window=fixd:1m",
+                "--dedupTtl=ten minutes",
+                "--allowedLateness=-1s",
+                "--source=fil:///x")
+            .as(RollupOptions.class);
+    InvalidOptionsException e =
+        assertThrows(InvalidOptionsException.class, () -> RollupPipeline.create(options));
+    assertThat(e.getMessage(), containsString("--window=fixd:1m: unknown window kind 'fixd'"));
+    assertThat(e.getMessage(), containsString("fixed:<size>"));
+    assertThat(e.getMessage(), containsString("sliding:<size>/<period>"));
+    assertThat(e.getMessage(), containsString("--dedupTtl=ten minutes"));
+    assertThat(e.getMessage(), containsString("--allowedLateness=-1s"));
+    assertThat(e.getMessage(), containsString("--source=fil:///x"));
+    assertEquals(4, e.problems().size());
+  }
+}
