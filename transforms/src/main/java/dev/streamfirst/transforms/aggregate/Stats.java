@@ -6,9 +6,10 @@ import java.io.Serializable;
 /**
  * Count, sum, min, max and mean of a group of values.
  *
- * <p>{@link #sum()} and {@link #mean()} are the exact sum and mean rounded once to a double, so
- * they do not depend on the order in which a runner happened to add the values: the same input
- * gives bit-identical results on every runner.
+ * <p>{@link #sum()} is the exact sum rounded once to a double, and {@link #mean()} the exact sum
+ * divided by the count to 34 significant digits, then rounded to a double. Neither depends on the
+ * order in which a runner happened to add the values: the same input gives bit-identical results on
+ * every runner.
  */
 @AutoValue
 public abstract class Stats implements Serializable {

@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.CoderProvider;
+import org.apache.beam.sdk.coders.CoderProviders;
 import org.apache.beam.sdk.coders.InstantCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.values.TypeDescriptor;
 
 /** A deterministic coder for {@link DeadLetter}. */
 public final class DeadLetterCoder extends AtomicCoder<DeadLetter> {
@@ -15,6 +18,11 @@ public final class DeadLetterCoder extends AtomicCoder<DeadLetter> {
 
   public static DeadLetterCoder of() {
     return INSTANCE;
+  }
+
+  /** Lets {@code @DefaultCoder} on {@link DeadLetter} find this coder. */
+  public static CoderProvider getCoderProvider() {
+    return CoderProviders.forCoder(TypeDescriptor.of(DeadLetter.class), INSTANCE);
   }
 
   private DeadLetterCoder() {}

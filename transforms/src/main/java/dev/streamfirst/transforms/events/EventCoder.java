@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.CoderProvider;
+import org.apache.beam.sdk.coders.CoderProviders;
 import org.apache.beam.sdk.coders.DoubleCoder;
 import org.apache.beam.sdk.coders.InstantCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
  * A compact, deterministic coder for {@link Event}. Hand-written rather than schema-inferred
@@ -21,6 +24,11 @@ public final class EventCoder extends AtomicCoder<Event> {
 
   public static EventCoder of() {
     return INSTANCE;
+  }
+
+  /** Lets {@code @DefaultCoder} on {@link Event} find this coder. */
+  public static CoderProvider getCoderProvider() {
+    return CoderProviders.forCoder(TypeDescriptor.of(Event.class), INSTANCE);
   }
 
   private EventCoder() {}

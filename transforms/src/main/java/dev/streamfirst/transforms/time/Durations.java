@@ -40,21 +40,28 @@ public final class Durations {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("'" + text + "' is too large a duration");
     }
-    switch (m.group(2)) {
-      case "ms":
-        return Duration.millis(amount);
-      case "s":
-        return Duration.standardSeconds(amount);
-      case "m":
-        return Duration.standardMinutes(amount);
-      case "h":
-        return Duration.standardHours(amount);
-      default:
-        return Duration.standardDays(amount);
+    try {
+      switch (m.group(2)) {
+        case "ms":
+          return Duration.millis(amount);
+        case "s":
+          return Duration.standardSeconds(amount);
+        case "m":
+          return Duration.standardMinutes(amount);
+        case "h":
+          return Duration.standardHours(amount);
+        default:
+          return Duration.standardDays(amount);
+      }
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("'" + text + "' is too large a duration");
     }
   }
 
-  /** The shortest exact text for a duration, so that {@code parse(format(d))} equals {@code d}. */
+  /**
+   * The shortest exact text for a duration; for one that is zero or positive, {@code
+   * parse(format(d))} equals {@code d}.
+   */
   public static String format(Duration duration) {
     long ms = duration.getMillis();
     if (ms != 0) {

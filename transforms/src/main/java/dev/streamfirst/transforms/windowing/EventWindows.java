@@ -14,8 +14,9 @@ import org.joda.time.Duration;
  * Assigns elements to event-time windows from a {@link WindowSpec}, with allowed lateness.
  *
  * <p>Each window fires once when the watermark passes its end, then again for every late element
- * that arrives within the allowed lateness. Panes accumulate, so every row a window emits is the
- * complete, corrected result for it: a consumer upserts by key and window and is always right.
+ * that arrives within the allowed lateness, and a last time, marked final, when the lateness runs
+ * out. Panes accumulate, so every row a window emits is the complete, corrected result for it: a
+ * consumer upserts by key and window and is always right.
  *
  * <pre>{@code
  * events.apply("Window", EventWindows.of(WindowSpec.parse("fixed:1m"))
@@ -67,7 +68,9 @@ public abstract class EventWindows<T> extends PTransform<PCollection<T>, PCollec
         Window.<T>into(spec().toWindowFn())
             .triggering(
                 AfterWatermark.pastEndOfWindow().withLateFirings(AfterPane.elementCountAtLeast(1)))
-            .withAllowedLateness(allowedLateness())
+            // FIRE_ALWAYS: when the lateness runs out, every window emits a last pane marked
+            // final, late data or not, so a consumer always learns that a row will not change.
+            .withAllowedLateness(allowedLateness(), Window.ClosingBehavior.FIRE_ALWAYS)
             .accumulatingFiredPanes());
   }
 

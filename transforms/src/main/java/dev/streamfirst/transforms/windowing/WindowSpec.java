@@ -73,8 +73,7 @@ public abstract class WindowSpec implements Serializable {
               + " windows), got size "
               + Durations.format(size)
               + " and period "
-              + Durations.format(period)
-              + "; e.g. sliding:5m/1m");
+              + Durations.format(period));
     }
     return new AutoValue_WindowSpec(Kind.SLIDING, size, period);
   }
