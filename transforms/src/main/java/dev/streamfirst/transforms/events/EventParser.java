@@ -1,6 +1,6 @@
 package dev.streamfirst.transforms.events;
 
-import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -47,10 +47,8 @@ public final class EventParser implements Serializable {
     JsonNode root;
     try {
       root = JSON.readTree(payload);
-    } catch (JsonParseException e) {
-      throw new InvalidEventException("not valid JSON: " + e.getOriginalMessage());
     } catch (JsonProcessingException e) {
-      throw new InvalidEventException("not valid JSON: " + e.getOriginalMessage());
+      throw new InvalidEventException("not valid JSON: " + describe(e));
     }
     if (root == null || !root.isObject()) {
       throw new InvalidEventException(
@@ -127,6 +125,19 @@ public final class EventParser implements Serializable {
       throw new InvalidEventException("field '" + field + "' is missing");
     }
     return node;
+  }
+
+  /** Jackson's reason in one line, without the payload it quotes: the dead letter has that. */
+  private static String describe(JsonProcessingException e) {
+    String reason = e.getOriginalMessage();
+    int cut = reason.indexOf('\n');
+    reason = cut < 0 ? reason : reason.substring(0, cut);
+    int marker = reason.indexOf(" (start marker");
+    reason = marker < 0 ? reason : reason.substring(0, marker);
+    JsonLocation at = e.getLocation();
+    return at == null || at.getColumnNr() < 0
+        ? reason
+        : reason + " (at column " + at.getColumnNr() + ")";
   }
 
   private static String describe(JsonNode node) {

@@ -3,6 +3,7 @@ package dev.streamfirst.transforms.events;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
@@ -184,6 +185,16 @@ public class EventParserTest {
   @Test
   public void truncatedObject_isRefused() {
     assertThat(reasonFor("{\"id\":\"a\",\"key\":"), startsWith("not valid JSON: "));
+  }
+
+  @Test
+  public void jsonError_isOneLineWithColumn_withoutRepeatingThePayload() {
+    String reason = reasonFor("{\"id\":\"secret-id\",\"key\":\"k\",\"value\":5");
+    assertThat(
+        reason,
+        equalTo(
+            "not valid JSON: Unexpected end-of-input: expected close marker for Object"
+                + " (at column 38)"));
   }
 
   @Test
