@@ -1,5 +1,6 @@
 package dev.streamfirst.pipelines.options;
 
+import dev.streamfirst.transforms.time.Durations;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -10,6 +11,7 @@ public interface DedupOptions extends PipelineOptions {
       "Per id, only the first event within this TTL counts (e.g. 30s, 10m, 1h); later copies"
           + " are dropped.")
   @Default.String("10m")
+  @ValuePattern(Durations.PATTERN)
   String getDedupTtl();
 
   void setDedupTtl(String ttl);

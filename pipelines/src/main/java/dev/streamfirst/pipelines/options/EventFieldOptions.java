@@ -8,12 +8,14 @@ import org.apache.beam.sdk.options.PipelineOptions;
 public interface EventFieldOptions extends PipelineOptions {
   @Description("JSON field with the event's id (a non-empty string), used for dedup.")
   @Default.String("id")
+  @ValuePattern(ValuePattern.FIELD_NAME)
   String getIdField();
 
   void setIdField(String field);
 
   @Description("JSON field with the event's key (a non-empty string), used for grouping.")
   @Default.String("key")
+  @ValuePattern(ValuePattern.FIELD_NAME)
   String getKeyField();
 
   void setKeyField(String field);
@@ -21,12 +23,14 @@ public interface EventFieldOptions extends PipelineOptions {
   @Description(
       "JSON field with the event time: an ISO-8601 instant with an offset, or epoch millis.")
   @Default.String("ts")
+  @ValuePattern(ValuePattern.FIELD_NAME)
   String getTimestampField();
 
   void setTimestampField(String field);
 
   @Description("JSON field with the event's value (a finite number).")
   @Default.String("value")
+  @ValuePattern(ValuePattern.FIELD_NAME)
   String getValueField();
 
   void setValueField(String field);

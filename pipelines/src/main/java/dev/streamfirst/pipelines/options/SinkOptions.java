@@ -11,6 +11,7 @@ public interface SinkOptions extends PipelineOptions {
       "Where result rows go, as a URI: file:///abs/dir (JSON lines) or console: (stdout)."
           + " Default: file://<working dir>/out/rows")
   @Default.InstanceFactory(RowsUnderWorkingDir.class)
+  @ValuePattern(ValuePattern.URI)
   String getSink();
 
   void setSink(String sink);
@@ -19,6 +20,7 @@ public interface SinkOptions extends PipelineOptions {
       "Where dead letters (inputs that could not be processed, with the reason) go, as a URI."
           + " Default: file://<working dir>/out/dead-letters")
   @Default.InstanceFactory(DeadLettersUnderWorkingDir.class)
+  @ValuePattern(ValuePattern.URI)
   String getDeadLetter();
 
   void setDeadLetter(String deadLetter);

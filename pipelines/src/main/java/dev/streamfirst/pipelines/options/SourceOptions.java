@@ -15,6 +15,7 @@ public interface SourceOptions extends PipelineOptions {
           + " generator://events?count=N (bounded) | ?rate=N (unbounded, per second), with"
           + " seed, keys, duplicates, disorder, late, malformed.")
   @Default.String(DEFAULT_SOURCE)
+  @ValuePattern(ValuePattern.URI)
   String getSource();
 
   void setSource(String source);

@@ -1,5 +1,7 @@
 package dev.streamfirst.pipelines.options;
 
+import dev.streamfirst.transforms.time.Durations;
+import dev.streamfirst.transforms.windowing.WindowSpec;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -10,6 +12,7 @@ public interface WindowOptions extends PipelineOptions {
       "Event-time windows: fixed:<size> (fixed:60s), sliding:<size>/<period> (sliding:5m/1m)"
           + " or session:<gap> (session:30s).")
   @Default.String("fixed:60s")
+  @ValuePattern(WindowSpec.PATTERN)
   String getWindow();
 
   void setWindow(String window);
@@ -18,6 +21,7 @@ public interface WindowOptions extends PipelineOptions {
       "How long after a window's end late events still correct it (e.g. 0s, 30s, 2m);"
           + " each late event then emits an updated row for its window.")
   @Default.String("0s")
+  @ValuePattern(Durations.PATTERN)
   String getAllowedLateness();
 
   void setAllowedLateness(String lateness);

@@ -15,6 +15,9 @@ import org.joda.time.Duration;
 public final class Durations {
   private static final Pattern FORMAT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
+  /** A regular expression that every valid duration matches, e.g. for form validation. */
+  public static final String PATTERN = "[0-9]+(ms|s|m|h|d)";
+
   /** What a valid duration looks like, for error messages. */
   public static final String EXAMPLES = "250ms, 30s, 5m, 2h or 1d";
 

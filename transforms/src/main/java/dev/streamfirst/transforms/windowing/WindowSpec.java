@@ -40,10 +40,27 @@ public abstract class WindowSpec implements Serializable {
       this.example = example;
     }
 
+    /** A valid spec of this kind. */
+    public String example() {
+      return example;
+    }
+
     public String prefix() {
       return name().toLowerCase(Locale.ROOT);
     }
   }
+
+  /**
+   * A regular expression that every valid spec matches, e.g. for form validation; {@link #parse}
+   * has the last word (it also checks, say, that a sliding period does not exceed its size).
+   */
+  public static final String PATTERN =
+      "(fixed|session):"
+          + Durations.PATTERN
+          + "|sliding:"
+          + Durations.PATTERN
+          + "/"
+          + Durations.PATTERN;
 
   /** Every valid form with an example, for error messages. */
   public static final String FORMS =

@@ -5,7 +5,9 @@ import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
 
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.Sessions;
@@ -20,6 +22,23 @@ public class WindowSpecTest {
   private static final String ALL_FORMS =
       "fixed:<size> (e.g. fixed:60s), sliding:<size>/<period> (e.g. sliding:5m/1m),"
           + " session:<gap> (e.g. session:30s)";
+
+  @Test
+  public void pattern_acceptsEveryKindsExample_andTheirPrintedForm() {
+    for (WindowSpec.Kind kind : WindowSpec.Kind.values()) {
+      assertTrue(kind.example(), kind.example().matches(WindowSpec.PATTERN));
+      assertTrue(
+          kind.example(), WindowSpec.parse(kind.example()).toString().matches(WindowSpec.PATTERN));
+    }
+  }
+
+  @Test
+  public void pattern_refusesWhatParseRefuses() {
+    for (String bad : new String[] {"fixd:1m", "fixed:", "sliding:5m", "session:soon"}) {
+      assertFalse(bad, bad.matches(WindowSpec.PATTERN));
+      assertThrows(IllegalArgumentException.class, () -> WindowSpec.parse(bad));
+    }
+  }
 
   @Test
   public void fixed_parsesAndPrints() {

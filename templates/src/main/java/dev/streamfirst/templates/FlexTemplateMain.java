@@ -1,0 +1,61 @@
+package dev.streamfirst.templates;
+
+import dev.streamfirst.pipelines.PipelineCatalog;
+import dev.streamfirst.pipelines.PipelineDefinition;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/**
+ * The main class of every Streamfirst Flex template image. The Flex launcher calls it with the
+ * template's parameters and Dataflow's own options as {@code --name=value} flags; which pipeline to
+ * build comes from the image's {@code STREAMFIRST_PIPELINE} environment variable, so one jar serves
+ * every template.
+ */
+public final class FlexTemplateMain {
+  /** The environment variable that names the pipeline of an image. */
+  public static final String PIPELINE_ENV = "STREAMFIRST_PIPELINE";
+
+  private FlexTemplateMain() {}
+
+  public static void main(String[] args) {
+    PipelineDefinition<?> definition = definition(System.getenv(PIPELINE_ENV));
+    PipelineOptions options =
+        PipelineOptionsFactory.fromArgs(withDefaultRunner(args, "DataflowRunner"))
+            .withValidation()
+            .as(definition.optionsClass());
+    Pipeline pipeline = definition.create(options);
+    // The launcher only submits: the Dataflow job runs on after this process exits.
+    pipeline.run();
+  }
+
+  static PipelineDefinition<?> definition(String name) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException(
+          PIPELINE_ENV
+              + " is not set: the template image must name its pipeline, one of "
+              + names());
+    }
+    return PipelineCatalog.find(name)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    PIPELINE_ENV + "=" + name + " names no pipeline; use one of " + names()));
+  }
+
+  static String[] withDefaultRunner(String[] args, String runner) {
+    if (Arrays.stream(args).anyMatch(a -> a.startsWith("--runner=") || a.equals("--runner"))) {
+      return args;
+    }
+    List<String> all = new ArrayList<>(Arrays.asList(args));
+    all.add("--runner=" + runner);
+    return all.toArray(new String[0]);
+  }
+
+  private static String names() {
+    return String.join(", ", PipelineCatalog.all().stream().map(p -> p.name()).toList());
+  }
+}
