@@ -120,6 +120,11 @@ final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
     if (currentTarget == null || target != currentTarget || hold != currentHold) {
       // An element earlier than everything waiting: bring the release forward and lower the hold
       // so that it is not late downstream when it is let through.
+      if (currentTarget != null && target == currentTarget) {
+        // Some runners' timer tables (Flink's batch mode among them) keep a timer's old output
+        // timestamp when only that changes; clearing it first makes every runner take the new one.
+        release.clear();
+      }
       release.withOutputTimestamp(new Instant(hold)).set(new Instant(target));
       releaseAt.write(target);
       holdAt.write(hold);
