@@ -1,0 +1,47 @@
+package dev.streamfirst.benchmarks;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.Assert.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * The benchmark on a tiny input: every variant runs and they all agree (the run throws otherwise).
+ * No timing is asserted: figures come from the real benchmark, not from tests.
+ */
+public class RollupBenchmarkSmokeTest {
+  @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
+  @Test
+  public void everyVariantRuns_andAllAgree() throws Exception {
+    RollupBenchmark.Config config =
+        new RollupBenchmark.Config(3000, 1500, 20, 0.05, 0.01, "5s", 7, tmp.getRoot().toPath());
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+    List<RollupBenchmark.Result> results =
+        RollupBenchmark.run(config, new PrintStream(log, true, StandardCharsets.UTF_8));
+
+    assertEquals(7, results.size());
+    ByteArrayOutputStream table = new ByteArrayOutputStream();
+    RollupBenchmark.print(results, new PrintStream(table, true, StandardCharsets.UTF_8));
+    String printed = table.toString(StandardCharsets.UTF_8);
+    for (String variant :
+        List.of(
+            "plain Java loop",
+            "native Flink DataStream",
+            "Streamfirst rollup, FlinkRunner [local]",
+            "Beam built-ins, FlinkRunner [local]",
+            "Streamfirst rollup, DirectRunner",
+            "Beam built-ins, DirectRunner")) {
+      assertThat(printed, containsString(variant));
+    }
+    assertThat(printed, containsString("(a)/(c) ours on FlinkRunner [local] ÷ native Flink"));
+  }
+}
