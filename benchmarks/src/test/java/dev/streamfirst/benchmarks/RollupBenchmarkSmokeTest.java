@@ -22,13 +22,19 @@ public class RollupBenchmarkSmokeTest {
   @Test
   public void everyVariantRuns_andAllAgree() throws Exception {
     RollupBenchmark.Config config =
-        new RollupBenchmark.Config(3000, 1500, 20, 0.05, 0.01, "5s", 7, tmp.getRoot().toPath());
+        new RollupBenchmark.Config(1500, 600, 20, 0.05, 0.01, "5s", 7, tmp.getRoot().toPath());
     ByteArrayOutputStream log = new ByteArrayOutputStream();
 
     List<RollupBenchmark.Result> results =
         RollupBenchmark.run(config, new PrintStream(log, true, StandardCharsets.UTF_8));
 
     assertEquals(7, results.size());
+    // Ours, native Flink and the loop agree (run() throws otherwise); say so in the table.
+    for (RollupBenchmark.Result r : results) {
+      if (r.variant().startsWith("Streamfirst") || r.variant().startsWith("native")) {
+        assertEquals(r.variant(), "agrees", r.verdict());
+      }
+    }
     ByteArrayOutputStream table = new ByteArrayOutputStream();
     RollupBenchmark.print(results, new PrintStream(table, true, StandardCharsets.UTF_8));
     String printed = table.toString(StandardCharsets.UTF_8);
