@@ -295,6 +295,10 @@ public abstract class PostgresSink extends PTransform<PCollection<String>, PDone
       try (Connection connection = dataSource.apply(null).getConnection();
           Statement statement = connection.createStatement()) {
         statement.execute(createTableSql(table));
+        // JdbcIO's pooled connections do not auto-commit; DDL is transactional in PostgreSQL.
+        if (!connection.getAutoCommit()) {
+          connection.commit();
+        }
       } catch (SQLException e) {
         // Two workers creating the table at once: one of them loses the race on the catalog
         // (unique_violation or duplicate_table) although the table now exists, which is fine.
