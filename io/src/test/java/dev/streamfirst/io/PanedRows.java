@@ -1,5 +1,6 @@
 package dev.streamfirst.io;
 
+import dev.streamfirst.transforms.aggregate.Stats;
 import dev.streamfirst.transforms.aggregate.StatsRow;
 import dev.streamfirst.transforms.aggregate.WindowedStats;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import org.apache.beam.sdk.transforms.windowing.AfterPane;
 import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
 import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
@@ -107,6 +109,18 @@ public final class PanedRows extends PTransform<PBegin, PCollection<String>> {
             .apply("ToJson", MapElements.into(TypeDescriptors.strings()).via(StatsRow::toJson));
     rows.apply("Record", ParDo.of(new RecordFn(recording)));
     return rows;
+  }
+
+  /** A single-value ON_TIME row of [10:00, 10:01) for {@code key}, pane {@code index}. */
+  public static StatsRow rowOf(String key, long index) {
+    return StatsRow.of(
+        key,
+        W1_START,
+        W2_START,
+        Stats.of(1, 2.5, 2.5, 2.5, 2.5),
+        PaneInfo.Timing.ON_TIME,
+        index,
+        true);
   }
 
   private static TimestampedValue<KV<String, Double>> value(String key, int second, double v) {

@@ -73,4 +73,32 @@ public class RedisSinkIT {
       assertEquals(stored, jedis.hget(prefix + "a", RedisSink.ROW_FIELD));
     }
   }
+
+  @Test
+  public void passwordInTheUri_authenticates() {
+    String prefix = "auth:" + System.nanoTime() + ":";
+    StatsRow row = PanedRows.rowOf("k", 0);
+    // Tests in this JVM run one after another, so the shared server may require a password for
+    // the length of this one.
+    try (Jedis admin = new Jedis(redis.host(), redis.port())) {
+      admin.configSet("requirepass", "s3cret");
+    }
+    try {
+      p.apply(Create.of(row.toJson()))
+          .apply(
+              Sinks.write(
+                  "redis://:s3cret@" + redis.host() + ":" + redis.port() + "?prefix=" + prefix));
+      p.run().waitUntilFinish();
+
+      try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+        jedis.auth("s3cret");
+        assertEquals(row.toJson(), jedis.hget(prefix + "k", RedisSink.ROW_FIELD));
+      }
+    } finally {
+      try (Jedis admin = new Jedis(redis.host(), redis.port())) {
+        admin.auth("s3cret");
+        admin.configSet("requirepass", "");
+      }
+    }
+  }
 }

@@ -40,7 +40,7 @@ import org.junit.Test;
 public class RollupOverPubsubIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long MINUTE = 60_000;
-  private static final Duration ROWS_ARRIVE_WITHIN = Duration.ofMinutes(4);
+  private static final Duration ROWS_ARRIVE_WITHIN = Duration.ofMinutes(6);
 
   private final PubsubEmulator pubsub = PubsubEmulator.shared();
 
