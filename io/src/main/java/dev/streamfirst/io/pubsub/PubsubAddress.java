@@ -3,6 +3,7 @@ package dev.streamfirst.io.pubsub;
 import com.google.auto.value.AutoValue;
 import dev.streamfirst.io.IoUri;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 /**
@@ -134,8 +135,7 @@ abstract class PubsubAddress implements Serializable {
       throw new IllegalArgumentException(
           parameter + " needs an attribute name, got " + (name == null ? "null" : "''"));
     }
-    if (name.startsWith("goog")
-        || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 256) {
+    if (name.startsWith("goog") || name.getBytes(StandardCharsets.UTF_8).length > 256) {
       throw new IllegalArgumentException(
           parameter
               + " '"

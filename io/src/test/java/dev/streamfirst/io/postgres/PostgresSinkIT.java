@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
@@ -144,7 +145,7 @@ public class PostgresSinkIT {
     return new Instant(time.toInstant().toEpochMilli());
   }
 
-  private static List<StatsRow> sorted(java.util.Collection<StatsRow> rows) {
+  private static List<StatsRow> sorted(Collection<StatsRow> rows) {
     return rows.stream()
         .sorted(
             Comparator.comparing(StatsRow::key)

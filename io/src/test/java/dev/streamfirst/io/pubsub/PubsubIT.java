@@ -10,6 +10,7 @@ import dev.streamfirst.io.Sinks;
 import dev.streamfirst.io.Sources;
 import dev.streamfirst.testing.pubsub.PubsubEmulator;
 import dev.streamfirst.testing.pubsub.PubsubEmulator.Message;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -98,7 +99,7 @@ public class PubsubIT {
   private static void cancel(PipelineResult result) {
     try {
       result.cancel();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("cannot cancel the pipeline", e);
     }
   }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo.Timing;
@@ -66,7 +67,7 @@ public class RedisSinkIT {
           emitted.stream()
               .filter(row -> row.key().equals("a") && !row.equals(latest.get("a")))
               .map(StatsRow::toJson)
-              .collect(java.util.stream.Collectors.toList());
+              .collect(Collectors.toList());
       replay.apply(Create.of(old)).apply(Sinks.write(uri));
       replay.run().waitUntilFinish();
 
