@@ -2,6 +2,9 @@ package dev.streamfirst.io;
 
 import dev.streamfirst.io.console.ConsoleSink;
 import dev.streamfirst.io.file.FileSink;
+import dev.streamfirst.io.postgres.PostgresSink;
+import dev.streamfirst.io.pubsub.PubsubSink;
+import dev.streamfirst.io.redis.RedisSink;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -32,6 +35,9 @@ public final class Sinks {
   static {
     SCHEMES.put(FileSink.SCHEME, FileSink::fromUri);
     SCHEMES.put(ConsoleSink.SCHEME, ConsoleSink::fromUri);
+    SCHEMES.put(PubsubSink.SCHEME, PubsubSink::fromUri);
+    SCHEMES.put(PostgresSink.SCHEME, PostgresSink::fromUri);
+    SCHEMES.put(RedisSink.SCHEME, RedisSink::fromUri);
   }
 
   private Sinks() {}

@@ -3,6 +3,7 @@ package dev.streamfirst.io;
 import dev.streamfirst.io.file.FileSource;
 import dev.streamfirst.io.generator.GenerateEvents;
 import dev.streamfirst.io.generator.GeneratorSpec;
+import dev.streamfirst.io.pubsub.PubsubSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -37,6 +38,7 @@ public final class Sources {
   static {
     SCHEMES.put(FileSource.SCHEME, FileSource::fromUri);
     SCHEMES.put(GeneratorSpec.SCHEME, uri -> GenerateEvents.from(GeneratorSpec.fromUri(uri)));
+    SCHEMES.put(PubsubSource.SCHEME, PubsubSource::fromUri);
   }
 
   private Sources() {}

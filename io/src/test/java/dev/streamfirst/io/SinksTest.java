@@ -8,6 +8,9 @@ import static org.junit.Assert.assertThrows;
 
 import dev.streamfirst.io.console.ConsoleSink;
 import dev.streamfirst.io.file.FileSink;
+import dev.streamfirst.io.postgres.PostgresSink;
+import dev.streamfirst.io.pubsub.PubsubSink;
+import dev.streamfirst.io.redis.RedisSink;
 import org.junit.Test;
 
 public class SinksTest {
@@ -74,5 +77,23 @@ public class SinksTest {
 
     assertThat(e.getMessage(), containsString("missing scheme in 'out/'"));
     assertThat(e.getMessage(), containsString("file:///abs/dir"));
+  }
+
+  @Test
+  public void pubsubTopic_givesPubsubSink() {
+    assertThat(
+        Sinks.write("pubsub://projects/my-project/topics/rollup"), instanceOf(PubsubSink.class));
+  }
+
+  @Test
+  public void postgresJdbcUrl_givesPostgresSink() {
+    assertThat(
+        Sinks.write("jdbc:postgresql://localhost:5432/metrics?table=rollup"),
+        instanceOf(PostgresSink.class));
+  }
+
+  @Test
+  public void redis_givesRedisSink() {
+    assertThat(Sinks.write("redis://localhost:6379?prefix=rollup:"), instanceOf(RedisSink.class));
   }
 }

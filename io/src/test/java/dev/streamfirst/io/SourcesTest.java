@@ -8,6 +8,7 @@ import static org.junit.Assert.assertThrows;
 
 import dev.streamfirst.io.file.FileSource;
 import dev.streamfirst.io.generator.GenerateEvents;
+import dev.streamfirst.io.pubsub.PubsubSource;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -101,5 +102,19 @@ public class SourcesTest {
   @Test
   public void generator_givesGenerateEvents() {
     assertThat(Sources.read("generator://events?count=5"), instanceOf(GenerateEvents.class));
+  }
+
+  @Test
+  public void pubsubSubscription_givesPubsubSource() {
+    assertThat(
+        Sources.read("pubsub://projects/my-project/subscriptions/events"),
+        instanceOf(PubsubSource.class));
+  }
+
+  @Test
+  public void pubsubTopic_isNotASource() {
+    IllegalArgumentException e = refused("pubsub://projects/my-project/topics/events");
+
+    assertThat(e.getMessage(), containsString("reads a subscription"));
   }
 }

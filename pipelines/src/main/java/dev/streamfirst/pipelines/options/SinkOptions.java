@@ -8,7 +8,10 @@ import org.apache.beam.sdk.options.PipelineOptions;
 /** Where a pipeline's results and dead letters go. */
 public interface SinkOptions extends PipelineOptions {
   @Description(
-      "Where result rows go, as a URI: file:///abs/dir (JSON lines) or console: (stdout)."
+      "Where result rows go, as a URI: file:///abs/dir (JSON lines), console: (stdout),"
+          + " pubsub://projects/P/topics/T (with idAttribute, timestampAttribute),"
+          + " jdbc:postgresql://host:port/db?table=rollup&user=U&password=W (upsert per key and"
+          + " window) or redis://host:port?prefix=rollup: (latest row per key)."
           + " Default: file://<working dir>/out/rows")
   @Default.InstanceFactory(RowsUnderWorkingDir.class)
   @ValuePattern(ValuePattern.URI)
@@ -17,7 +20,8 @@ public interface SinkOptions extends PipelineOptions {
   void setSink(String sink);
 
   @Description(
-      "Where dead letters (inputs that could not be processed, with the reason) go, as a URI."
+      "Where dead letters (inputs that could not be processed, with the reason) go, as a URI:"
+          + " file:, console: or pubsub: (the stores take result rows only)."
           + " Default: file://<working dir>/out/dead-letters")
   @Default.InstanceFactory(DeadLettersUnderWorkingDir.class)
   @ValuePattern(ValuePattern.URI)

@@ -11,9 +11,11 @@ public interface SourceOptions extends PipelineOptions {
       "generator://events?count=20000&keys=20&duplicates=0.05&malformed=0.01&disorder=5s";
 
   @Description(
-      "Where events come from, as a URI: file:///abs/dir/or/glob, or"
+      "Where events come from, as a URI: file:///abs/dir/or/glob,"
           + " generator://events?count=N (bounded) | ?rate=N (unbounded, per second), with"
-          + " seed, keys, duplicates, disorder, late, malformed.")
+          + " seed, keys, duplicates, disorder, late, malformed, or"
+          + " pubsub://projects/P/subscriptions/S with idAttribute, timestampAttribute (the"
+          + " emulator needs --pubsubRootUrl and --credentialFactoryClass).")
   @Default.String(DEFAULT_SOURCE)
   @ValuePattern(ValuePattern.URI)
   String getSource();

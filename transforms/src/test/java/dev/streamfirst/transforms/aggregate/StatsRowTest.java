@@ -1,6 +1,9 @@
 package dev.streamfirst.transforms.aggregate;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -126,6 +129,68 @@ public class StatsRowTest {
     assertEquals(-Double.MAX_VALUE, json.get("sum").doubleValue(), 0.0);
     assertEquals(Double.MIN_VALUE, json.get("max").doubleValue(), 0.0);
     assertEquals(1e-300, json.get("mean").doubleValue(), 0.0);
+  }
+
+  @Test
+  public void fromJson_readsBackWhatToJsonWrote() {
+    StatsRow row =
+        row("say \"hi\" 東京", Stats.of(3, 9.5, -1.25, 7.0, 9.5 / 3), Timing.LATE, 2, true);
+
+    assertEquals(row, StatsRow.fromJson(row.toJson()));
+  }
+
+  @Test
+  public void fromJson_ignoresExtraFields() {
+    StatsRow row = row("k", Stats.of(1, 2, 2, 2, 2), Timing.EARLY, 0, false);
+    String json = row.toJson().replace("{", "{\"site\":\"north\",");
+
+    assertEquals(row, StatsRow.fromJson(json));
+  }
+
+  @Test
+  public void fromJson_missingField_isNamed() {
+    String json = row("k", Stats.of(1, 2, 2, 2, 2), Timing.EARLY, 0, false).toJson();
+    String withoutEnd = json.replaceAll("\"window_end\":\"[^\"]*\",", "");
+
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> StatsRow.fromJson(withoutEnd));
+
+    assertThat(e.getMessage(), containsString("result row field 'window_end' is missing"));
+  }
+
+  @Test
+  public void fromJson_fractionalPaneIndex_isRefused() {
+    String json =
+        row("k", Stats.of(1, 2, 2, 2, 2), Timing.EARLY, 0, false)
+            .toJson()
+            .replace("\"pane_index\":0", "\"pane_index\":0.5");
+
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> StatsRow.fromJson(json));
+
+    assertThat(e.getMessage(), containsString("'pane_index' must be a whole number, got 0.5"));
+  }
+
+  @Test
+  public void fromJson_badWindowTime_showsAValidOne() {
+    String json =
+        row("k", Stats.of(1, 2, 2, 2, 2), Timing.EARLY, 0, false)
+            .toJson()
+            .replace("2026-11-25T10:00:00.000Z", "yesterday");
+
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> StatsRow.fromJson(json));
+
+    assertThat(e.getMessage(), containsString("'window_start' must be an ISO-8601 instant"));
+    assertThat(e.getMessage(), containsString("2026-11-25T10:00:00.000Z, got \"yesterday\""));
+  }
+
+  @Test
+  public void fromJson_notAnObject_isRefused() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> StatsRow.fromJson("[1,2]"));
+
+    assertThat(e.getMessage(), containsString("a result row must be a JSON object, got [1,2]"));
   }
 
   private static StatsRow row(String key, Stats stats, Timing timing, long index, boolean isFinal) {
