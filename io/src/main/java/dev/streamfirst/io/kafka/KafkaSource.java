@@ -50,8 +50,13 @@ import org.joda.time.Instant;
  * <p><b>Replay</b> ({@link #untilEnd()} or {@link #until(Instant)}): bounded. When the pipeline is
  * built, the offsets of every partition are looked up once: from the start position to the end
  * offsets at that moment. Records written later are not read, so a backfill reads a fixed history
- * and ends; with {@code until(instant)} only events whose event time is before it are kept. A
- * replay neither reads nor commits a group's offsets, so it never moves a live job's position.
+ * and ends. {@code from(instant)} and {@code until(instant)} bound event time: a replay keeps the
+ * events in {@code [from, until)}. A replay neither reads nor commits a group's offsets, so it
+ * never moves a live job's position.
+ *
+ * <p>Live, {@code from(instant)} is a start position: each partition starts at its first record
+ * whose Kafka timestamp is at or after it. KafkaIO (2.62) fails the read of a partition that has no
+ * such record yet; start such a job from {@code latest} or a group's offsets instead.
  *
  * <p>Payloads whose time cannot be read keep the record timestamp; parsing turns them into dead
  * letters later. Tombstones (records without a value) are skipped. Client properties pass through
@@ -103,7 +108,10 @@ public abstract class KafkaSource extends PTransform<PBegin, PCollection<String>
     EARLIEST,
     /** Only records written from now on (or a group's committed offset, live). */
     LATEST,
-    /** The first record whose Kafka timestamp is at or after {@link #startTime()}. */
+    /**
+     * Live: the first record whose Kafka timestamp is at or after {@link #startTime()}. Replay: the
+     * events from that event time on.
+     */
     TIME
   }
 
@@ -342,7 +350,10 @@ public abstract class KafkaSource extends PTransform<PBegin, PCollection<String>
     return toBuilder().setStart(Start.LATEST).setStartTime(null).build();
   }
 
-  /** Starts, in every partition, at the first record whose Kafka timestamp is at or after it. */
+  /**
+   * Live: starts every partition at its first record whose Kafka timestamp is at or after {@code
+   * time}. Replay: keeps the events whose event time is at or after it.
+   */
   public KafkaSource from(Instant time) {
     if (time == null) {
       throw new IllegalArgumentException("from() needs an instant, got null");
@@ -437,7 +448,9 @@ public abstract class KafkaSource extends PTransform<PBegin, PCollection<String>
           .apply("SpreadRanges", Reshuffle.viaRandomKey())
           .apply(
               "ReadRanges",
-              ParDo.of(new ReadPartitionRangeFn(consumerConfig(true), recordTime(), stopTime())))
+              ParDo.of(
+                  new ReadPartitionRangeFn(
+                      consumerConfig(true), recordTime(), startTime(), stopTime())))
           .setCoder(StringUtf8Coder.of());
     }
     KafkaIO.Read<byte[], String> read =
@@ -586,8 +599,13 @@ public abstract class KafkaSource extends PTransform<PBegin, PCollection<String>
     if (effectiveStart() == Start.EARLIEST) {
       return consumer.beginningOffsets(partitions, LOOKUP_TIMEOUT);
     }
+    // Kafka finds offsets by record timestamp only. Payload times may run up to maxDisorder behind
+    // the record times, so the look-up starts that much earlier; the reader then keeps the events
+    // from the start time on.
+    Instant seek =
+        eventTime() == EventTime.PAYLOAD ? startTime().minus(maxDisorder()) : startTime();
     Map<TopicPartition, Long> times = new HashMap<>();
-    partitions.forEach(p -> times.put(p, startTime().getMillis()));
+    partitions.forEach(p -> times.put(p, Math.max(0, seek.getMillis())));
     Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(times, LOOKUP_TIMEOUT);
     Map<TopicPartition, Long> start = new HashMap<>();
     for (TopicPartition partition : partitions) {

@@ -33,13 +33,19 @@ final class ReadPartitionRangeFn extends DoFn<PartitionRange, String> {
 
   private final Map<String, Object> consumerConfig;
   private final RecordTime time;
+  private final @Nullable Instant from;
   private final @Nullable Instant until;
   private transient @Nullable Consumer<byte[], String> consumer;
 
+  /** Keeps the events whose event time is in {@code [from, until)}; null bounds are open. */
   ReadPartitionRangeFn(
-      Map<String, Object> consumerConfig, RecordTime time, @Nullable Instant until) {
+      Map<String, Object> consumerConfig,
+      RecordTime time,
+      @Nullable Instant from,
+      @Nullable Instant until) {
     this.consumerConfig = new HashMap<>(consumerConfig);
     this.time = time;
+    this.from = from;
     this.until = until;
   }
 
@@ -98,7 +104,8 @@ final class ReadPartitionRangeFn extends DoFn<PartitionRange, String> {
           continue; // a tombstone: no message to process
         }
         Instant eventTime = time.of(payload, record.timestamp());
-        if (until != null && !eventTime.isBefore(until)) {
+        if ((from != null && eventTime.isBefore(from))
+            || (until != null && !eventTime.isBefore(until))) {
           continue;
         }
         out.outputWithTimestamp(payload, eventTime);
