@@ -8,7 +8,8 @@ import org.apache.beam.sdk.options.PipelineOptions;
 /** Where a pipeline's results and dead letters go. */
 public interface SinkOptions extends PipelineOptions {
   @Description(
-      "Where result rows go, as a URI: file:///abs/dir (JSON lines) or console: (stdout)."
+      "Where result rows go, as a URI: file:///abs/dir (JSON lines), console: (stdout) or"
+          + " kafka://host:port/topic (keyed by the key field; ?delivery=exactly-once)."
           + " Default: file://<working dir>/out/rows")
   @Default.InstanceFactory(RowsUnderWorkingDir.class)
   String getSink();
