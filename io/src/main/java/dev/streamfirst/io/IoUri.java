@@ -129,7 +129,11 @@ public final class IoUri implements Serializable {
       int eq = pair.indexOf('=');
       if (eq <= 0) {
         throw new IllegalArgumentException(
-            "query part '" + pair + "' in '" + this + "' is not name=value");
+            "query part '"
+                + (Secrets.isSecret(pair) ? Secrets.MASK : pair)
+                + "' in '"
+                + this
+                + "' is not name=value");
       }
       String name = pair.substring(0, eq);
       String value = decode(pair.substring(eq + 1));

@@ -1,7 +1,10 @@
 package dev.streamfirst.io;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import java.util.LinkedHashMap;
@@ -56,5 +59,15 @@ public class SecretsTest {
 
     assertEquals(
         "{security.protocol=SASL_SSL, sasl.jaas.config=*****}", Secrets.mask(settings).toString());
+  }
+
+  @Test
+  public void malformedQueryPart_thatLooksSecret_isNotEchoed() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> IoUri.parse("kafka://b:9092/t?kafka.ssl.key.password").queryParameters());
+
+    assertThat(e.getMessage(), containsString("query part '*****'"));
   }
 }
