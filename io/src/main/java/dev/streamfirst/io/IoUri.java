@@ -18,6 +18,9 @@ import java.util.regex.Pattern;
  * this class only finds the scheme and leaves the rest as {@link #body()}; each scheme decides
  * whether it has an authority, a path and a query. Nothing is percent-decoded except query values.
  *
+ * <p>{@link #toString()} and every error message show the URI with secret values masked (see {@link
+ * Secrets}), because URIs end up in logs, launch output and runner UIs.
+ *
  * <pre>{@code
  * IoUri uri = IoUri.parse("generator://events?count=1000&seed=7");
  * uri.scheme();            // "generator"
@@ -54,12 +57,17 @@ public final class IoUri implements Serializable {
     if (colon <= 0 || (slash >= 0 && slash < colon)) {
       String hint =
           trimmed.startsWith("/") ? " (for a local path write file://" + trimmed + ")" : "";
-      throw new IllegalArgumentException("missing scheme in '" + trimmed + "'" + hint);
+      throw new IllegalArgumentException(
+          "missing scheme in '" + Secrets.maskUri(trimmed) + "'" + Secrets.maskUri(hint));
     }
     String scheme = trimmed.substring(0, colon);
     if (!SCHEME.matcher(scheme).matches()) {
       throw new IllegalArgumentException(
-          "invalid scheme '" + scheme + "' in '" + trimmed + "': a scheme is letters, e.g. file");
+          "invalid scheme '"
+              + scheme
+              + "' in '"
+              + Secrets.maskUri(trimmed)
+              + "': a scheme is letters, e.g. file");
     }
     return new IoUri(trimmed, scheme.toLowerCase(Locale.ROOT), trimmed.substring(colon + 1));
   }
@@ -121,22 +129,26 @@ public final class IoUri implements Serializable {
       int eq = pair.indexOf('=');
       if (eq <= 0) {
         throw new IllegalArgumentException(
-            "query part '" + pair + "' in '" + text + "' is not name=value");
+            "query part '"
+                + (Secrets.isSecret(pair) ? Secrets.MASK : pair)
+                + "' in '"
+                + this
+                + "' is not name=value");
       }
       String name = pair.substring(0, eq);
       String value = decode(pair.substring(eq + 1));
       if (parameters.put(name, value) != null) {
         throw new IllegalArgumentException(
-            "parameter '" + name + "' is given twice in '" + text + "'");
+            "parameter '" + name + "' is given twice in '" + this + "'");
       }
     }
     return Collections.unmodifiableMap(parameters);
   }
 
-  /** The URI as it was given (trimmed). */
+  /** The URI as it was given (trimmed), with secret values masked: safe to print. */
   @Override
   public String toString() {
-    return text;
+    return Secrets.maskUri(text);
   }
 
   @Override
@@ -166,11 +178,11 @@ public final class IoUri implements Serializable {
       return URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "bad percent-escape in '" + value + "' in '" + text + "'", e);
+          "bad percent-escape in a query value of '" + this + "'", e);
     }
   }
 
   private static String quoteOrNull(String text) {
-    return text == null ? "null" : "'" + text + "'";
+    return text == null ? "null" : "'" + Secrets.maskUri(text) + "'";
   }
 }

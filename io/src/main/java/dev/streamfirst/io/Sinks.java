@@ -5,6 +5,7 @@ import dev.streamfirst.io.file.FileSink;
 import dev.streamfirst.io.postgres.PostgresSink;
 import dev.streamfirst.io.pubsub.PubsubSink;
 import dev.streamfirst.io.redis.RedisSink;
+import dev.streamfirst.io.kafka.KafkaSink;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -18,7 +19,8 @@ import org.apache.beam.sdk.values.PDone;
  *
  * <p>The URI is checked completely here, when the pipeline is being built, so a launcher fails
  * before anything runs. Schemes: {@code file:///abs/dir} (JSON-lines files, bounded or unbounded
- * input, see {@link FileSink}) and {@code console://} (stdout, for people).
+ * input, see {@link FileSink}), {@code console://} (stdout, for people) and {@code
+ * kafka://host:port/topic?...} (records keyed by a JSON field, see {@link KafkaSink}).
  *
  * <pre>{@code
  * rows.apply("Write", Sinks.write(options.getSink()));
@@ -26,7 +28,8 @@ import org.apache.beam.sdk.values.PDone;
  */
 public final class Sinks {
   /** Valid sink URIs, for help texts and error messages. */
-  public static final String EXAMPLES = FileSink.EXAMPLE + ", " + ConsoleSink.EXAMPLE;
+  public static final String EXAMPLES =
+      FileSink.EXAMPLE + ", " + ConsoleSink.EXAMPLE + ", " + KafkaSink.EXAMPLE;
 
   // One entry per scheme; a new sink (kafka, pubsub, stores) is one more line.
   private static final Map<String, Function<IoUri, PTransform<PCollection<String>, PDone>>>
@@ -38,6 +41,7 @@ public final class Sinks {
     SCHEMES.put(PubsubSink.SCHEME, PubsubSink::fromUri);
     SCHEMES.put(PostgresSink.SCHEME, PostgresSink::fromUri);
     SCHEMES.put(RedisSink.SCHEME, RedisSink::fromUri);
+    SCHEMES.put(KafkaSink.SCHEME, KafkaSink::fromUri);
   }
 
   private Sinks() {}
@@ -60,5 +64,17 @@ public final class Sinks {
           "unknown sink scheme '" + parsed.scheme() + "' in '" + parsed + "'; use " + EXAMPLES);
     }
     return factory.apply(parsed);
+  }
+
+  /**
+   * Whether the sink of {@code uri} promises exactly-once delivery, which only some runners can
+   * keep (e.g. {@code kafka://...?delivery=exactly-once}); a launcher refuses such a sink on other
+   * runners before anything runs.
+   *
+   * @throws IllegalArgumentException as {@link #write} for a bad URI
+   */
+  public static boolean requiresExactlyOnce(String uri) {
+    PTransform<PCollection<String>, PDone> sink = write(uri);
+    return sink instanceof KafkaSink && ((KafkaSink) sink).requiresExactlyOnce();
   }
 }

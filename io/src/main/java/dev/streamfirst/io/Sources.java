@@ -4,6 +4,7 @@ import dev.streamfirst.io.file.FileSource;
 import dev.streamfirst.io.generator.GenerateEvents;
 import dev.streamfirst.io.generator.GeneratorSpec;
 import dev.streamfirst.io.pubsub.PubsubSource;
+import dev.streamfirst.io.kafka.KafkaSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -16,8 +17,9 @@ import org.apache.beam.sdk.values.PCollection;
  * Parsing them into events is a later step ({@code ParseEvents}).
  *
  * <p>The URI is checked completely here, when the pipeline is being built, so a launcher fails
- * before anything runs. Schemes: {@code file:///abs/dir/or/glob} and {@code generator://events?...}
- * (see {@link GeneratorSpec}).
+ * before anything runs. Schemes: {@code file:///abs/dir/or/glob} (see {@link FileSource}), {@code
+ * generator://events?...} (see {@link GeneratorSpec}) and {@code kafka://host:port/topic?...} (see
+ * {@link KafkaSource}). Error messages never show secret values (see {@link Secrets}).
  *
  * <pre>{@code
  * PCollection<String> payloads = p.apply("Read", Sources.read(options.getSource()));
@@ -29,7 +31,11 @@ public final class Sources {
       FileSource.EXAMPLE
           + ", "
           + GeneratorSpec.EXAMPLE
-          + " (bounded) or generator://events?rate=100 (unbounded)";
+          + " (bounded) or generator://events?rate=100 (unbounded), "
+          + KafkaSource.EXAMPLE
+          + " (live) or "
+          + KafkaSource.EXAMPLE
+          + "?until=end (replay)";
 
   // One entry per scheme; a new source (kafka, pubsub, ...) is one more line.
   private static final Map<String, Function<IoUri, PTransform<PBegin, PCollection<String>>>>
@@ -39,6 +45,7 @@ public final class Sources {
     SCHEMES.put(FileSource.SCHEME, FileSource::fromUri);
     SCHEMES.put(GeneratorSpec.SCHEME, uri -> GenerateEvents.from(GeneratorSpec.fromUri(uri)));
     SCHEMES.put(PubsubSource.SCHEME, PubsubSource::fromUri);
+    SCHEMES.put(KafkaSource.SCHEME, KafkaSource::fromUri);
   }
 
   private Sources() {}

@@ -19,6 +19,10 @@ final class FilePaths {
           "expected a file: URI, got scheme '" + uri.scheme() + "' in '" + uri + "'");
     }
     String body = uri.body();
+    int query = queryStart(body);
+    if (query >= 0) {
+      body = body.substring(0, query);
+    }
     String path;
     if (uri.hasAuthority()) {
       String host = uri.authority();
@@ -62,6 +66,26 @@ final class FilePaths {
           what + " must be an absolute path, got '" + path + "'; e.g. " + example);
     }
     return path;
+  }
+
+  /**
+   * Splits {@code file:} URI text at its query. A {@code ?} is also a glob character, so only a
+   * {@code ?} followed by a parameter name and {@code =} starts the query: {@code /in/part-?.jsonl}
+   * is a glob, {@code /in?watch=10s} a directory with a query.
+   *
+   * @return the index of that {@code ?} in {@code body}, or -1
+   */
+  static int queryStart(String body) {
+    for (int i = body.indexOf('?'); i >= 0; i = body.indexOf('?', i + 1)) {
+      int j = i + 1;
+      while (j < body.length() && Character.isLetter(body.charAt(j))) {
+        j++;
+      }
+      if (j > i + 1 && j < body.length() && body.charAt(j) == '=') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   static boolean isGlob(String path) {

@@ -2,15 +2,21 @@ package dev.streamfirst.io.file;
 
 import com.google.auto.value.AutoValue;
 import dev.streamfirst.io.IoUri;
+import dev.streamfirst.transforms.time.Durations;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.Watch;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Duration;
 
 /**
  * Reads local text files line by line: one element per line, exactly as written, without the line
@@ -22,10 +28,17 @@ import org.apache.beam.sdk.values.PCollection;
  * path than an intent. Compressed files ({@code .gz}, {@code .bz2}, ...) are read by their
  * extension.
  *
+ * <p><b>Continuous</b> ({@link #watchEvery}, URI {@code ?watch=10s}): the pattern is matched again
+ * at that interval and every new file is read once, so the output is unbounded. A file should
+ * appear whole (written elsewhere, then moved in), because it is read once, when first seen. It
+ * goes on until cancelled, or, with {@link #stopAfterIdle} ({@code &stopAfter=5m}), until no new
+ * file has appeared for that long. An empty match is fine here: files are expected later.
+ *
  * <pre>{@code
  * PCollection<String> lines = p.apply("ReadEvents", FileSource.from("/data/in/*.jsonl"));
  * // or, from a URI option:
  * p.apply("ReadEvents", Sources.read("file:///data/in"));
+ * p.apply("ReadEvents", Sources.read("file:///data/in?watch=10s"));
  * }</pre>
  */
 @AutoValue
@@ -36,8 +49,35 @@ public abstract class FileSource extends PTransform<PBegin, PCollection<String>>
   /** A valid URI, for error messages. */
   public static final String EXAMPLE = "file:///abs/dir/or/glob";
 
+  /** Query parameters of a {@code file:} source URI, with an example value. */
+  private static final Map<String, String> PARAMETERS = new LinkedHashMap<>();
+
+  static {
+    PARAMETERS.put("watch", "10s");
+    PARAMETERS.put("stopAfter", "5m");
+  }
+
   /** The pattern handed to Beam: the path as given, or {@code dir/*} for a directory. */
   public abstract String filePattern();
+
+  /** How often the pattern is matched again for new files; null for a one-off, bounded read. */
+  public abstract @Nullable Duration watchInterval();
+
+  /** With watching: stop once no new file has appeared for this long; null to never stop. */
+  public abstract @Nullable Duration stopAfterIdle();
+
+  abstract Builder toBuilder();
+
+  @AutoValue.Builder
+  abstract static class Builder {
+    abstract Builder setFilePattern(String pattern);
+
+    abstract Builder setWatchInterval(@Nullable Duration interval);
+
+    abstract Builder setStopAfterIdle(@Nullable Duration idle);
+
+    abstract FileSource build();
+  }
 
   /**
    * Reads {@code path}: an absolute file, directory or glob. Whether a path is a directory is
@@ -45,25 +85,127 @@ public abstract class FileSource extends PTransform<PBegin, PCollection<String>>
    */
   public static FileSource from(String path) {
     FilePaths.requireAbsolute(path, "a file source path", EXAMPLE);
-    return new AutoValue_FileSource(toPattern(path));
+    return new AutoValue_FileSource.Builder().setFilePattern(toPattern(path)).build();
   }
 
-  /** Reads the path of a {@code file:///abs/path} URI. */
+  /**
+   * Reads the path of a {@code file:///abs/path} URI; {@code ?watch=10s} makes it continuous and
+   * {@code &stopAfter=5m} ends that after so long without a new file.
+   */
   public static FileSource fromUri(IoUri uri) {
-    return from(FilePaths.absolutePath(uri, EXAMPLE));
+    FileSource source = from(FilePaths.absolutePath(uri, EXAMPLE));
+    int query = FilePaths.queryStart(uri.body());
+    if (query < 0) {
+      return source;
+    }
+    String withQuery = EXAMPLE + "?watch=10s";
+    Map<String, String> parameters =
+        IoUri.parse("file://?" + uri.body().substring(query + 1)).queryParameters();
+    for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+      String name = parameter.getKey();
+      if (!PARAMETERS.containsKey(name)) {
+        throw new IllegalArgumentException(
+            "unknown parameter '"
+                + name
+                + "' in '"
+                + uri
+                + "'; known: "
+                + String.join(", ", PARAMETERS.keySet())
+                + "; e.g. "
+                + withQuery
+                + "&stopAfter=5m");
+      }
+      Duration duration;
+      try {
+        duration = Durations.parse(parameter.getValue());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "parameter '"
+                + name
+                + "' in '"
+                + uri
+                + "' must be a duration such as "
+                + Durations.EXAMPLES
+                + ", got '"
+                + parameter.getValue()
+                + "'; e.g. "
+                + withQuery);
+      }
+      if (duration.getMillis() <= 0) {
+        throw new IllegalArgumentException(
+            "parameter '" + name + "' in '" + uri + "' must be positive; e.g. " + withQuery);
+      }
+    }
+    if (!parameters.containsKey("watch")) {
+      throw new IllegalArgumentException(
+          "parameter 'stopAfter' in '"
+              + uri
+              + "' needs watch=<interval>; e.g. "
+              + withQuery
+              + "&stopAfter=5m");
+    }
+    source = source.watchEvery(Durations.parse(parameters.get("watch")));
+    if (parameters.containsKey("stopAfter")) {
+      source = source.stopAfterIdle(Durations.parse(parameters.get("stopAfter")));
+    }
+    return source;
+  }
+
+  /** Keeps matching the pattern every {@code interval} and reads each new file: unbounded. */
+  public FileSource watchEvery(Duration interval) {
+    if (interval == null || interval.getMillis() <= 0) {
+      throw new IllegalArgumentException("watchEvery() must be positive, got " + interval);
+    }
+    return toBuilder().setWatchInterval(interval).build();
+  }
+
+  /** Ends a watching read once no new file has appeared for {@code idle}. */
+  public FileSource stopAfterIdle(Duration idle) {
+    if (idle == null || idle.getMillis() <= 0) {
+      throw new IllegalArgumentException("stopAfterIdle() must be positive, got " + idle);
+    }
+    if (watchInterval() == null) {
+      throw new IllegalArgumentException(
+          "stopAfterIdle() applies to a watching read; call watchEvery() first");
+    }
+    return toBuilder().setStopAfterIdle(idle).build();
   }
 
   @Override
   public PCollection<String> expand(PBegin begin) {
+    Duration interval = watchInterval();
+    if (interval == null) {
+      return begin.apply(
+          "ReadLines",
+          TextIO.read().from(filePattern()).withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW));
+    }
+    Duration idle = stopAfterIdle();
+    Watch.Growth.TerminationCondition<String, ?> stop =
+        idle == null ? Watch.Growth.never() : Watch.Growth.afterTimeSinceNewOutput(idle);
     return begin.apply(
-        "ReadLines",
-        TextIO.read().from(filePattern()).withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW));
+        "WatchLines",
+        TextIO.read()
+            .from(filePattern())
+            // Files are expected to come later: an empty directory at start is not a mistake.
+            .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW)
+            .watchForNewFiles(interval, stop));
   }
 
   @Override
   public void populateDisplayData(DisplayData.Builder builder) {
     super.populateDisplayData(builder);
     builder.add(DisplayData.item("filePattern", filePattern()).withLabel("File pattern"));
+    Duration interval = watchInterval();
+    if (interval != null) {
+      Duration idle = stopAfterIdle();
+      builder
+          .add(
+              DisplayData.item("watch", Durations.format(interval))
+                  .withLabel("Matched again every"))
+          .add(
+              DisplayData.item("stopAfter", idle == null ? "never" : Durations.format(idle))
+                  .withLabel("Stops after no new file for"));
+    }
   }
 
   private static String toPattern(String path) {

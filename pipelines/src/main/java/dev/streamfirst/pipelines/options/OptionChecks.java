@@ -1,12 +1,15 @@
 package dev.streamfirst.pipelines.options;
 
+import dev.streamfirst.io.Secrets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
 /**
  * Checks option values before a pipeline is built and reports every problem at once, each naming
- * the option, its value, what is wrong and a valid example.
+ * the option, its value, what is wrong and a valid example. Secret parts of a value (a Kafka URI's
+ * {@code kafka.sasl.jaas.config=...}, see {@link Secrets}) are masked, since these messages are
+ * printed.
  *
  * <pre>{@code
  * OptionChecks checks = new OptionChecks();
@@ -22,7 +25,7 @@ public final class OptionChecks {
     try {
       return parser.apply(value);
     } catch (RuntimeException e) {
-      problems.add("--" + option + "=" + value + ": " + e.getMessage());
+      problems.add("--" + option + "=" + Secrets.maskUri(value) + ": " + e.getMessage());
       return null;
     }
   }
@@ -30,7 +33,7 @@ public final class OptionChecks {
   /** Records a problem with an option unless {@code ok}. */
   public void require(boolean ok, String option, String value, String problem) {
     if (!ok) {
-      problems.add("--" + option + "=" + value + ": " + problem);
+      problems.add("--" + option + "=" + Secrets.maskUri(value) + ": " + problem);
     }
   }
 

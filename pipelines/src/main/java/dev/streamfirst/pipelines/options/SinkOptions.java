@@ -9,6 +9,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
 public interface SinkOptions extends PipelineOptions {
   @Description(
       "Where result rows go, as a URI: file:///abs/dir (JSON lines), console: (stdout),"
+          + " kafka://host:port/topic (keyed by the key field; ?delivery=exactly-once),"
           + " pubsub://projects/P/topics/T (with idAttribute, timestampAttribute),"
           + " jdbc:postgresql://host:port/db?table=rollup&user=U&password=W (upsert per key and"
           + " window) or redis://host:port?prefix=rollup: (latest row per key)."
@@ -21,7 +22,7 @@ public interface SinkOptions extends PipelineOptions {
 
   @Description(
       "Where dead letters (inputs that could not be processed, with the reason) go, as a URI:"
-          + " file:, console: or pubsub: (the stores take result rows only)."
+          + " file:, console:, kafka: or pubsub: (the stores take result rows only)."
           + " Default: file://<working dir>/out/dead-letters")
   @Default.InstanceFactory(DeadLettersUnderWorkingDir.class)
   @ValuePattern(ValuePattern.URI)

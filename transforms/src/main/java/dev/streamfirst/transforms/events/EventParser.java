@@ -61,6 +61,27 @@ public final class EventParser implements Serializable {
     return Event.of(id, key, timestamp, value, payload);
   }
 
+  /**
+   * Reads only the event time of a payload, by the same rules as {@link #parse}: for a source that
+   * stamps messages with their event time before they are parsed (and for its watermark).
+   *
+   * @throws InvalidEventException if the payload is not a JSON object or its time field is missing
+   *     or invalid; the other fields are not checked
+   */
+  public Instant eventTime(String payload) throws InvalidEventException {
+    JsonNode root;
+    try {
+      root = JSON.readTree(payload);
+    } catch (JsonProcessingException e) {
+      throw new InvalidEventException("not valid JSON: " + e.getOriginalMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new InvalidEventException(
+          "expected a JSON object, got " + (root == null ? "nothing" : describe(root)));
+    }
+    return requireTimestamp(root, fields.timestampField());
+  }
+
   private static String requireText(JsonNode root, String field) throws InvalidEventException {
     JsonNode node = present(root, field);
     if (!node.isTextual()) {

@@ -413,4 +413,35 @@ public class EventParserTest {
   private static String reasonFor(EventParser parser, String payload) {
     return assertThrows(InvalidEventException.class, () -> parser.parse(payload)).getMessage();
   }
+
+  // ---- event time alone ----
+
+  @Test
+  public void eventTime_readsOnlyTheTimeField() throws Exception {
+    // Not a valid event (no id, value is text), but its time is all a source needs.
+    String line = "{\"ts\":\"2026-11-25T15:30:03.250+05:30\",\"value\":\"high\"}";
+
+    assertEquals(T, parser.eventTime(line));
+  }
+
+  @Test
+  public void eventTime_acceptsEpochMillisInARenamedField() throws Exception {
+    EventParser renamed = new EventParser(EventFields.defaults().withTimestampField("at"));
+
+    assertEquals(T, renamed.eventTime("{\"at\":" + T_MILLIS + "}"));
+  }
+
+  @Test
+  public void eventTime_ofNonObjectOrBadTime_isRefusedWithTheReason() {
+    InvalidEventException notObject =
+        assertThrows(InvalidEventException.class, () -> parser.eventTime("[1]"));
+    InvalidEventException badTime =
+        assertThrows(InvalidEventException.class, () -> parser.eventTime("{\"ts\":\"yesterday\"}"));
+    InvalidEventException notJson =
+        assertThrows(InvalidEventException.class, () -> parser.eventTime("{\"ts\":"));
+
+    assertThat(notObject.getMessage(), containsString("expected a JSON object, got an array"));
+    assertThat(badTime.getMessage(), containsString("field 'ts' must be an ISO-8601 instant"));
+    assertThat(notJson.getMessage(), startsWith("not valid JSON"));
+  }
 }
