@@ -2,10 +2,10 @@ package dev.streamfirst.io;
 
 import dev.streamfirst.io.console.ConsoleSink;
 import dev.streamfirst.io.file.FileSink;
+import dev.streamfirst.io.kafka.KafkaSink;
 import dev.streamfirst.io.postgres.PostgresSink;
 import dev.streamfirst.io.pubsub.PubsubSink;
 import dev.streamfirst.io.redis.RedisSink;
-import dev.streamfirst.io.kafka.KafkaSink;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
