@@ -155,7 +155,8 @@ public abstract class MissingDataAlerts<T> extends PTransform<PCollection<T>, PC
         @TimerId("release") Timer release,
         @TimerId("silence") Timer silence,
         OutputReceiver<Alert> out) {
-      long now = context.fireTimestamp().getMillis();
+      long now =
+          ThresholdAlerts.EvaluateFn.watermarkAtLeast(context.fireTimestamp(), release).getMillis();
       List<Long> ready = new ArrayList<>();
       List<Long> later = new ArrayList<>();
       for (long ts : pending.read()) {

@@ -26,12 +26,14 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
@@ -69,7 +71,14 @@ public abstract class ThresholdAlerts
   public PCollection<Alert> expand(PCollection<SummaryRow> rows) {
     return rows.apply(
             "OnTimeRows", Filter.by((SummaryRow r) -> r.paneTiming() == PaneInfo.Timing.ON_TIME))
-        .apply("Unwindow", Window.<SummaryRow>into(new GlobalWindows()))
+        // Back to the global window and its default trigger: alerts are not aggregated again,
+        // and this lets them be flattened with alerts from other rules.
+        .apply(
+            "Unwindow",
+            Window.<SummaryRow>into(new GlobalWindows())
+                .triggering(DefaultTrigger.of())
+                .withAllowedLateness(Duration.ZERO)
+                .discardingFiredPanes())
         .apply("ByKey", WithKeys.of(SummaryRow::key).withKeyType(TypeDescriptors.strings()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(SummaryRow.class)))
         .apply("EvaluateRule", ParDo.of(new EvaluateFn(rule())))
@@ -83,7 +92,7 @@ public abstract class ThresholdAlerts
   }
 
   /** Holds a key's rows until the watermark passes them, then judges them in window order. */
-  private static final class EvaluateFn extends DoFn<KV<String, SummaryRow>, Alert> {
+  static final class EvaluateFn extends DoFn<KV<String, SummaryRow>, Alert> {
     private final ThresholdRule rule;
     private final Counter opened = StreamfirstMetrics.counter(StreamfirstMetrics.ALERTS_OPENED);
     private final Counter resolved = StreamfirstMetrics.counter(StreamfirstMetrics.ALERTS_RESOLVED);
@@ -129,12 +138,12 @@ public abstract class ThresholdAlerts
         @StateId("streak") ValueState<Integer> streakState,
         @TimerId("release") Timer release,
         OutputReceiver<Alert> out) {
-      Instant now = context.fireTimestamp();
+      Instant now = watermarkAtLeast(context.fireTimestamp(), release);
       List<SummaryRow> ready = new ArrayList<>();
       List<SummaryRow> later = new ArrayList<>();
       for (SummaryRow row : pending.read()) {
         // A row's timestamp is its window's last instant.
-        (row.windowEnd().isAfter(now.plus(1)) ? later : ready).add(row);
+        (row.windowEnd().isAfter(now.plus(Duration.millis(1))) ? later : ready).add(row);
       }
       ready.sort(Comparator.comparing(SummaryRow::windowStart));
       Integer stored = streakState.read();
@@ -170,6 +179,16 @@ public abstract class ThresholdAlerts
         release.withOutputTimestamp(next).set(next);
         releaseAt.write(next.getMillis());
       }
+    }
+
+    /**
+     * The input watermark: at least the firing time, and as far as the runner reports. Releasing up
+     * to it, not only up to the firing time, takes all ready windows in one firing instead of one
+     * firing each.
+     */
+    static Instant watermarkAtLeast(Instant fired, Timer timer) {
+      Instant reported = timer.getCurrentRelativeTime();
+      return reported != null && reported.isAfter(fired) ? reported : fired;
     }
   }
 }

@@ -9,6 +9,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -109,7 +110,8 @@ public abstract class EventWindows<T> extends PTransform<PCollection<T>, PCollec
    * Sends elements that arrive after all their windows have closed (window end + allowed lateness
    * is behind the watermark) to dead letters with stage {@value #LATE_STAGE}, {@code payloadFn}
    * giving each one's payload, instead of letting Beam drop them. Apply it to input that is not
-   * windowed yet.
+   * windowed yet. A bounded input has no late data (its watermark reaches the end only after all
+   * of it is read), so there the check is left out.
    */
   public WithLateData<T> withLateDeadLetters(SerializableFunction<T, String> payloadFn) {
     if (payloadFn == null) {
@@ -169,6 +171,16 @@ public abstract class EventWindows<T> extends PTransform<PCollection<T>, PCollec
                 + "): apply EventWindows instead of that windowing");
       }
       Coder<T> coder = input.getCoder();
+      if (input.isBounded() == PCollection.IsBounded.BOUNDED) {
+        // A bounded input's watermark reaches the end only after all of it has been read, so
+        // nothing in it is late: skip the keyed lateness check and its shuffle.
+        return new Result<>(
+            input.getPipeline(),
+            input.apply("AssignWindows", windows().window()),
+            input
+                .getPipeline()
+                .apply("NoLateData", Create.empty(DeadLetterCoder.of())));
+      }
       TupleTag<T> onTime = new TupleTag<>("onTime");
       TupleTag<DeadLetter> late = new TupleTag<>("late");
       PCollectionTuple split =
