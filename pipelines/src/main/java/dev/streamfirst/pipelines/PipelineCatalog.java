@@ -2,6 +2,10 @@ package dev.streamfirst.pipelines;
 
 import dev.streamfirst.pipelines.rollup.RollupOptions;
 import dev.streamfirst.pipelines.rollup.RollupPipeline;
+import dev.streamfirst.pipelines.sensors.SensorsOptions;
+import dev.streamfirst.pipelines.sensors.SensorsPipeline;
+import dev.streamfirst.pipelines.sessions.SessionsOptions;
+import dev.streamfirst.pipelines.sessions.SessionsPipeline;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,7 +17,17 @@ public final class PipelineCatalog {
               RollupPipeline.NAME,
               RollupPipeline.DESCRIPTION,
               RollupOptions.class,
-              RollupPipeline::create));
+              RollupPipeline::create),
+          PipelineDefinition.of(
+              SensorsPipeline.NAME,
+              SensorsPipeline.DESCRIPTION,
+              SensorsOptions.class,
+              SensorsPipeline::create),
+          PipelineDefinition.of(
+              SessionsPipeline.NAME,
+              SessionsPipeline.DESCRIPTION,
+              SessionsOptions.class,
+              SessionsPipeline::create));
 
   private PipelineCatalog() {}
 

@@ -10,10 +10,12 @@ import dev.streamfirst.transforms.events.ParseEvents;
 import dev.streamfirst.transforms.windowing.EventWindows;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PInput;
 import org.apache.beam.sdk.values.POutput;
 import org.apache.beam.sdk.values.PValue;
@@ -22,7 +24,8 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * The rollup: JSON events in; per key and event-time window, count, sum, min, max and mean out,
- * after dropping re-deliveries; everything unparseable out as dead letters.
+ * after dropping re-deliveries; everything unparseable, and everything that arrives after its
+ * windows closed (stage {@code late}), out as dead letters.
  *
  * <p>Source and sinks are not part of it, so tests feed it from {@code Create} or {@code
  * TestStream} and check its outputs directly.
@@ -51,21 +54,30 @@ public final class Rollup extends PTransform<PCollection<String>, Rollup.Result>
         payloads.apply("ParseEvents", ParseEvents.withFields(settings.fields()));
     Dedup<Event> dedup = Dedup.<Event>byId(Event::id).withTtl(settings.dedupTtl());
     dedup = settings.dedupClock() == DedupClock.EVENT_TIME ? dedup : dedup.inProcessingTime();
-    PCollection<StatsRow> rows =
+    EventWindows.Result<Event> windowed =
         parsed
             .events()
             .apply("Dedup", dedup)
             .apply(
                 "Window",
                 EventWindows.<Event>of(settings.window())
-                    .withAllowedLateness(settings.allowedLateness()))
+                    .withAllowedLateness(settings.allowedLateness())
+                    .withTrigger(settings.trigger())
+                    .withLateDeadLetters(Event::payload));
+    PCollection<StatsRow> rows =
+        windowed
+            .windowed()
             .apply(
                 "KeyValues",
                 MapElements.into(
                         TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.doubles()))
                     .via((Event e) -> KV.of(e.key(), e.value())))
             .apply("Aggregate", WindowedStats.perKey());
-    return new Result(payloads.getPipeline(), rows, parsed.deadLetters());
+    PCollection<DeadLetter> deadLetters =
+        PCollectionList.of(parsed.deadLetters())
+            .and(windowed.late())
+            .apply("AllDeadLetters", Flatten.pCollections());
+    return new Result(payloads.getPipeline(), rows, deadLetters);
   }
 
   /** Rollup's outputs: result rows and dead letters. */

@@ -4,8 +4,14 @@ import dev.streamfirst.pipelines.options.DedupOptions;
 import dev.streamfirst.pipelines.options.EventFieldOptions;
 import dev.streamfirst.pipelines.options.SinkOptions;
 import dev.streamfirst.pipelines.options.SourceOptions;
+import dev.streamfirst.pipelines.options.TriggerOptions;
 import dev.streamfirst.pipelines.options.WindowOptions;
 
-/** Options of the rollup pipeline: source, sinks, event fields, windowing and dedup. */
+/** Options of the rollup pipeline: source, sinks, event fields, windowing, triggers and dedup. */
 public interface RollupOptions
-    extends SourceOptions, SinkOptions, EventFieldOptions, WindowOptions, DedupOptions {}
+    extends SourceOptions,
+        SinkOptions,
+        EventFieldOptions,
+        WindowOptions,
+        TriggerOptions,
+        DedupOptions {}

@@ -3,8 +3,10 @@ package dev.streamfirst.pipelines.rollup;
 import com.google.auto.value.AutoValue;
 import dev.streamfirst.pipelines.options.DedupOptions.DedupClock;
 import dev.streamfirst.pipelines.options.OptionChecks;
+import dev.streamfirst.pipelines.options.TriggerSettings;
 import dev.streamfirst.transforms.events.EventFields;
 import dev.streamfirst.transforms.time.Durations;
+import dev.streamfirst.transforms.windowing.TriggerPolicy;
 import dev.streamfirst.transforms.windowing.WindowSpec;
 import java.io.Serializable;
 import org.joda.time.Duration;
@@ -18,6 +20,8 @@ public abstract class RollupSettings implements Serializable {
 
   public abstract Duration allowedLateness();
 
+  public abstract TriggerPolicy trigger();
+
   public abstract Duration dedupTtl();
 
   public abstract DedupClock dedupClock();
@@ -27,6 +31,7 @@ public abstract class RollupSettings implements Serializable {
         .setFields(EventFields.defaults())
         .setWindow(WindowSpec.fixed(Duration.standardSeconds(60)))
         .setAllowedLateness(Duration.ZERO)
+        .setTrigger(TriggerPolicy.onTimeOnly())
         .setDedupTtl(Duration.standardMinutes(10))
         .setDedupClock(DedupClock.EVENT_TIME);
   }
@@ -46,6 +51,12 @@ public abstract class RollupSettings implements Serializable {
     WindowSpec window = checks.parse("window", options.getWindow(), WindowSpec::parse);
     Duration lateness =
         checks.parse("allowedLateness", options.getAllowedLateness(), Durations::parse);
+    checks.require(
+        lateness == null || lateness.getMillis() >= 0,
+        "allowedLateness",
+        options.getAllowedLateness(),
+        "must be zero or positive, e.g. --allowedLateness=2m");
+    TriggerPolicy trigger = TriggerSettings.from(options, checks);
     Duration ttl = checks.parse("dedupTtl", options.getDedupTtl(), Durations::parse);
     checks.require(
         ttl == null || ttl.getMillis() > 0,
@@ -57,6 +68,7 @@ public abstract class RollupSettings implements Serializable {
         .setFields(fields)
         .setWindow(window)
         .setAllowedLateness(lateness)
+        .setTrigger(trigger)
         .setDedupTtl(ttl)
         .setDedupClock(options.getDedupClock())
         .build();
@@ -72,6 +84,8 @@ public abstract class RollupSettings implements Serializable {
     public abstract Builder setWindow(WindowSpec window);
 
     public abstract Builder setAllowedLateness(Duration lateness);
+
+    public abstract Builder setTrigger(TriggerPolicy trigger);
 
     public abstract Builder setDedupTtl(Duration ttl);
 

@@ -13,8 +13,9 @@ import java.util.stream.Collectors;
  * The rollup computed the plain way, in one thread, with no Beam: the independent answer that the
  * pipeline's output is checked against.
  */
-final class ReferenceRollup {
-  record Input(String id, String key, long ts, double value) {}
+public final class ReferenceRollup {
+  /** One valid event: its id, key, event time (epoch millis) and value. */
+  public record Input(String id, String key, long ts, double value) {}
 
   record Row(
       String key,
@@ -35,7 +36,7 @@ final class ReferenceRollup {
   private ReferenceRollup() {}
 
   /** Per id, sorted by event time: an event counts unless it is within ttl of the last that did. */
-  static List<Input> dedup(List<Input> events, long ttl) {
+  public static List<Input> dedup(List<Input> events, long ttl) {
     Map<String, List<Input>> byId =
         events.stream()
             .collect(Collectors.groupingBy(Input::id, TreeMap::new, Collectors.toList()));

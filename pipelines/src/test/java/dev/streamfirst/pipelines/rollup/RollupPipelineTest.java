@@ -2,15 +2,19 @@ package dev.streamfirst.pipelines.rollup;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamfirst.io.generator.EventGenerator;
+import dev.streamfirst.io.generator.GeneratorSpec;
 import dev.streamfirst.pipelines.options.InvalidOptionsException;
 import dev.streamfirst.pipelines.rollup.ReferenceRollup.Input;
 import dev.streamfirst.pipelines.rollup.ReferenceRollup.Kind;
@@ -251,5 +255,71 @@ public class RollupPipelineTest {
     assertThat(e.getMessage(), containsString("--allowedLateness=-1s"));
     assertThat(e.getMessage(), containsString("--source=fil:///x"));
     assertEquals(4, e.problems().size());
+  }
+
+  @Test
+  public void badTriggerOptions_nameTheOptionAndAValidExample() {
+    RollupOptions options =
+        PipelineOptionsFactory.fromArgs(
+                "--earlyFiringsEvery=often", "--earlyFiringsEveryCount=-5", "--panes=DISCARDING")
+            .as(RollupOptions.class);
+
+    InvalidOptionsException e =
+        assertThrows(InvalidOptionsException.class, () -> RollupPipeline.create(options));
+
+    assertThat(
+        e.getMessage(),
+        containsString(
+            "--earlyFiringsEvery=often: 'often' is not a duration: use a whole number and a unit,"
+                + " e.g. 250ms, 30s, 5m, 2h or 1d"));
+    assertThat(
+        e.getMessage(),
+        containsString(
+            "--earlyFiringsEveryCount=-5: must be 0 (none) or more, e.g."
+                + " --earlyFiringsEveryCount=100"));
+    assertEquals(2, e.problems().size());
+  }
+
+  @Test
+  public void generatorWithLateEvents_nothingIsLost_lateOnesAreDeadLettered() throws IOException {
+    String uri =
+        "generator://events?count=1000&rate=4000&keys=4&interval=100ms&late=0.05&lateBy=2m"
+            + "&start=2026-11-25T10:00:00Z";
+    String out = TMP.newFolder().toPath().toString();
+    RollupOptions options =
+        PipelineOptionsFactory.fromArgs(
+                "--runner=DirectRunner",
+                "--source=" + uri,
+                "--window=fixed:10s",
+                "--sink=file://" + out + "/rows",
+                "--deadLetter=file://" + out + "/dead")
+            .withValidation()
+            .as(RollupOptions.class);
+    assertEquals(PipelineResult.State.DONE, RollupPipeline.create(options).run().waitUntilFinish());
+
+    EventGenerator generator = new EventGenerator(GeneratorSpec.parse(uri));
+    List<String> payloads = generator.payloads();
+    List<String> latePayloads = new ArrayList<>();
+    for (int i = 0; i < payloads.size(); i++) {
+      if (generator.isLate(i)) {
+        latePayloads.add(payloads.get(i));
+      }
+    }
+    long counted = 0;
+    for (String line : readLines(out + "/rows")) {
+      JsonNode row = JSON.readTree(line);
+      if (row.get("final").asBoolean()) {
+        counted += row.get("count").asLong();
+      }
+    }
+    List<String> dead = readLines(out + "/dead");
+    for (String line : dead) {
+      JsonNode letter = JSON.readTree(line);
+      assertEquals(line, "late", letter.get("stage").asText());
+      assertTrue(line, latePayloads.contains(letter.get("payload").asText()));
+    }
+    assertThat(dead, not(empty()));
+    // Every event is either counted in its window or kept as a late dead letter.
+    assertEquals(1000, counted + dead.size());
   }
 }

@@ -101,9 +101,10 @@ public abstract class StatsRow implements Serializable {
     node.put("window_end", windowEnd().toString());
     node.put("count", stats().count());
     node.put("sum", stats().sum());
-    node.put("min", stats().min());
-    node.put("max", stats().max());
-    node.put("mean", stats().mean());
+    // A discarding pane can be empty: it has no min, max or mean, and JSON has no NaN.
+    putFinite(node, "min", stats().min());
+    putFinite(node, "max", stats().max());
+    putFinite(node, "mean", stats().mean());
     node.put("pane", paneTiming().name());
     node.put("pane_index", paneIndex());
     node.put("final", isFinal());
@@ -164,5 +165,13 @@ public abstract class StatsRow implements Serializable {
       return "null";
     }
     return text.length() <= 200 ? text : text.substring(0, 200) + "…";
+  }
+
+  static void putFinite(ObjectNode node, String field, double value) {
+    if (Double.isFinite(value)) {
+      node.put(field, value);
+    } else {
+      node.putNull(field);
+    }
   }
 }

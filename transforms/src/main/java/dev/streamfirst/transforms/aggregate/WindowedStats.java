@@ -7,6 +7,7 @@ import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.values.KV;
@@ -14,8 +15,8 @@ import org.apache.beam.sdk.values.PCollection;
 
 /**
  * Per key and window: count, sum, min, max and mean, as {@link StatsRow}s that say which window and
- * pane they belong to. Input must already be windowed (see {@code EventWindows}) into interval
- * windows.
+ * pane they belong to. Input must already be windowed (see {@code EventWindows}). Rows of the
+ * global window span from Beam's earliest to its latest timestamp.
  *
  * <pre>{@code
  * PCollection<StatsRow> rows = keyedValues.apply("Aggregate", WindowedStats.perKey());
@@ -44,19 +45,31 @@ public final class WindowedStats
     @ProcessElement
     public void process(
         @Element KV<String, Stats> stats,
-        IntervalWindow window,
+        BoundedWindow window,
         PaneInfo pane,
         OutputReceiver<StatsRow> out) {
       rows.inc();
       out.output(
           StatsRow.of(
               stats.getKey(),
-              window.start(),
-              window.end(),
+              start(window),
+              end(window),
               stats.getValue(),
               pane.getTiming(),
               pane.getIndex(),
               pane.isLast()));
     }
+  }
+
+  static org.joda.time.Instant start(BoundedWindow window) {
+    return window instanceof IntervalWindow
+        ? ((IntervalWindow) window).start()
+        : BoundedWindow.TIMESTAMP_MIN_VALUE;
+  }
+
+  static org.joda.time.Instant end(BoundedWindow window) {
+    return window instanceof IntervalWindow
+        ? ((IntervalWindow) window).end()
+        : window.maxTimestamp().plus(org.joda.time.Duration.millis(1));
   }
 }

@@ -22,6 +22,15 @@ public final class StreamfirstMetrics {
   /** Inputs sent to the dead letters, by any stage. */
   public static final String DEAD_LETTERS = "dead_letters";
 
+  /** Events that arrived after all their windows closed; each also becomes a dead letter. */
+  public static final String LATE_EVENTS = "late_events";
+
+  /** Alerts opened by any alert rule. */
+  public static final String ALERTS_OPENED = "alerts_opened";
+
+  /** Alerts resolved by any alert rule. */
+  public static final String ALERTS_RESOLVED = "alerts_resolved";
+
   /** Result rows emitted (one per key, window and pane). */
   public static final String ROWS_WRITTEN = "rows_written";
 

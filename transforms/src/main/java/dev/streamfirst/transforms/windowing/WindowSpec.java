@@ -7,16 +7,21 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.CalendarWindows;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Sessions;
 import org.apache.beam.sdk.transforms.windowing.SlidingWindows;
 import org.apache.beam.sdk.transforms.windowing.WindowFn;
+import org.joda.time.DateTimeZone;
 import org.joda.time.Duration;
 
 /**
  * How events are grouped in event time, written the way a command line says it: {@code fixed:60s},
- * {@code sliding:5m/1m} (size/period) or {@code session:30s} (gap). {@link #toString()} prints the
- * same form, so a spec survives a round trip through options, logs and templates.
+ * {@code sliding:5m/1m} (size/period), {@code session:30s} (gap), {@code calendar:1d@Europe/Paris}
+ * (whole days from local midnight in a time zone, UTC when none is given) or {@code global} (one
+ * window for all time). {@link #toString()} prints the same form, so a spec survives a round trip
+ * through options, logs and templates.
  *
  * <pre>{@code
  * WindowSpec spec = WindowSpec.parse("sliding:5m/1m");
@@ -30,7 +35,9 @@ public abstract class WindowSpec implements Serializable {
   public enum Kind {
     FIXED("fixed:<size>", "fixed:60s"),
     SLIDING("sliding:<size>/<period>", "sliding:5m/1m"),
-    SESSION("session:<gap>", "session:30s");
+    SESSION("session:<gap>", "session:30s"),
+    CALENDAR("calendar:<days>d[@<time zone>]", "calendar:1d@Europe/Paris"),
+    GLOBAL("global", "global");
 
     private final String form;
     private final String example;
@@ -70,15 +77,23 @@ public abstract class WindowSpec implements Serializable {
 
   public abstract Kind kind();
 
-  /** Window size for fixed and sliding windows; the gap for sessions. */
+  /**
+   * Window size for fixed, sliding and calendar windows; the gap for sessions; zero for the global
+   * window.
+   */
   public abstract Duration size();
 
   /** How often a sliding window starts; equal to {@link #size()} for other kinds. */
   public abstract Duration period();
 
+  /** The time zone whose midnight starts calendar windows; UTC for every other kind. */
+  public abstract String zone();
+
+  private static final String UTC = "UTC";
+
   public static WindowSpec fixed(Duration size) {
     checkPositive("fixed window size", size);
-    return new AutoValue_WindowSpec(Kind.FIXED, size, size);
+    return new AutoValue_WindowSpec(Kind.FIXED, size, size, UTC);
   }
 
   public static WindowSpec sliding(Duration size, Duration period) {
@@ -92,12 +107,37 @@ public abstract class WindowSpec implements Serializable {
               + " and period "
               + Durations.format(period));
     }
-    return new AutoValue_WindowSpec(Kind.SLIDING, size, period);
+    return new AutoValue_WindowSpec(Kind.SLIDING, size, period, UTC);
   }
 
   public static WindowSpec session(Duration gap) {
     checkPositive("session gap", gap);
-    return new AutoValue_WindowSpec(Kind.SESSION, gap, gap);
+    return new AutoValue_WindowSpec(Kind.SESSION, gap, gap, UTC);
+  }
+
+  /**
+   * Windows of {@code days} whole days, each starting at midnight in {@code zone} (an IANA id such
+   * as {@code Europe/Paris}, or {@code UTC}); a day is 23 or 25 hours long where the zone changes
+   * its clocks.
+   */
+  public static WindowSpec calendarDays(int days, String zone) {
+    if (days < 1) {
+      throw new IllegalArgumentException("calendar windows must be at least 1 day, got " + days);
+    }
+    String id;
+    try {
+      id = DateTimeZone.forID(zone).getID();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "unknown time zone '" + zone + "'; use an IANA id such as Europe/Paris, or UTC");
+    }
+    Duration size = Duration.standardDays(days);
+    return new AutoValue_WindowSpec(Kind.CALENDAR, size, size, id);
+  }
+
+  /** One window for all time: results come from early firings or at the end of the input. */
+  public static WindowSpec global() {
+    return new AutoValue_WindowSpec(Kind.GLOBAL, Duration.ZERO, Duration.ZERO, UTC);
   }
 
   /**
@@ -111,6 +151,13 @@ public abstract class WindowSpec implements Serializable {
     }
     int colon = text.indexOf(':');
     String kindText = colon < 0 ? text.trim() : text.substring(0, colon).trim();
+    if (kindText.equalsIgnoreCase(Kind.GLOBAL.prefix())) {
+      if (colon >= 0) {
+        throw new IllegalArgumentException(
+            "window '" + text + "': the global window takes no duration; write global");
+      }
+      return global();
+    }
     Kind kind =
         Arrays.stream(Kind.values())
             .filter(k -> k.prefix().equals(kindText.toLowerCase(Locale.ROOT)))
@@ -130,6 +177,8 @@ public abstract class WindowSpec implements Serializable {
           return fixed(Durations.parse(args));
         case SESSION:
           return session(Durations.parse(args));
+        case CALENDAR:
+          return parseCalendar(args);
         default:
           int slash = args.indexOf('/');
           if (slash < 0) {
@@ -146,6 +195,17 @@ public abstract class WindowSpec implements Serializable {
     }
   }
 
+  private static WindowSpec parseCalendar(String args) {
+    int at = args.indexOf('@');
+    String daysText = (at < 0 ? args : args.substring(0, at)).trim();
+    String zone = at < 0 ? UTC : args.substring(at + 1).trim();
+    if (!daysText.matches("\\d{1,4}d")) {
+      throw new IllegalArgumentException(
+          "calendar windows are whole days, written like 1d or 7d, got '" + daysText + "'");
+    }
+    return calendarDays(Integer.parseInt(daysText.substring(0, daysText.length() - 1)), zone);
+  }
+
   /** The Beam {@link WindowFn} for this spec. */
   public WindowFn<Object, ? extends BoundedWindow> toWindowFn() {
     switch (kind()) {
@@ -153,9 +213,19 @@ public abstract class WindowSpec implements Serializable {
         return FixedWindows.of(size());
       case SLIDING:
         return SlidingWindows.of(size()).every(period());
+      case CALENDAR:
+        return CalendarWindows.days((int) size().getStandardDays())
+            .withTimeZone(DateTimeZone.forID(zone()));
+      case GLOBAL:
+        return new GlobalWindows();
       default:
         return Sessions.withGapDuration(size());
     }
+  }
+
+  /** Whether windows merge (sessions), so that a window is known only once it has closed. */
+  public boolean isMerging() {
+    return kind() == Kind.SESSION;
   }
 
   @Override
@@ -163,6 +233,11 @@ public abstract class WindowSpec implements Serializable {
     switch (kind()) {
       case SLIDING:
         return kind().prefix() + ":" + Durations.format(size()) + "/" + Durations.format(period());
+      case CALENDAR:
+        String days = kind().prefix() + ":" + size().getStandardDays() + "d";
+        return zone().equals(UTC) ? days : days + "@" + zone();
+      case GLOBAL:
+        return kind().prefix();
       default:
         return kind().prefix() + ":" + Durations.format(size());
     }

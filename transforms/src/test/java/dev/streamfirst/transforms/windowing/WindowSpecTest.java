@@ -9,9 +9,12 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import org.apache.beam.sdk.transforms.windowing.CalendarWindows;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Sessions;
 import org.apache.beam.sdk.transforms.windowing.SlidingWindows;
+import org.joda.time.DateTimeZone;
 import org.joda.time.Duration;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -21,7 +24,8 @@ import org.junit.runners.JUnit4;
 public class WindowSpecTest {
   private static final String ALL_FORMS =
       "fixed:<size> (e.g. fixed:60s), sliding:<size>/<period> (e.g. sliding:5m/1m),"
-          + " session:<gap> (e.g. session:30s)";
+          + " session:<gap> (e.g. session:30s), calendar:<days>d[@<time zone>]"
+          + " (e.g. calendar:1d@Europe/Paris), global (e.g. global)";
 
   @Test
   public void pattern_acceptsEveryKindsExample_andTheirPrintedForm() {
@@ -99,6 +103,9 @@ public class WindowSpecTest {
       WindowSpec.sliding(Duration.standardHours(1), Duration.millis(1_500)),
       WindowSpec.session(Duration.standardSeconds(30)),
       WindowSpec.session(Duration.standardHours(2)),
+      WindowSpec.calendarDays(1, "UTC"),
+      WindowSpec.calendarDays(7, "Asia/Kolkata"),
+      WindowSpec.global(),
     };
     for (WindowSpec spec : specs) {
       assertEquals(spec.toString(), spec, WindowSpec.parse(spec.toString()));
@@ -108,7 +115,14 @@ public class WindowSpecTest {
   @Test
   public void parseThenPrint_givesTheCanonicalText() {
     String[] canonical = {
-      "fixed:1m", "fixed:250ms", "sliding:5m/1m", "sliding:1h/90s", "session:30s"
+      "fixed:1m",
+      "fixed:250ms",
+      "sliding:5m/1m",
+      "sliding:1h/90s",
+      "session:30s",
+      "calendar:1d",
+      "calendar:2d@Europe/Paris",
+      "global"
     };
     for (String text : canonical) {
       assertEquals(text, WindowSpec.parse(text).toString());
@@ -206,5 +220,48 @@ public class WindowSpecTest {
 
   private static String messageOf(String text) {
     return assertThrows(IllegalArgumentException.class, () -> WindowSpec.parse(text)).getMessage();
+  }
+
+  @Test
+  public void calendar_parsesDaysAndZone() {
+    WindowSpec spec = WindowSpec.parse("calendar:1d@Europe/Paris");
+
+    assertEquals(WindowSpec.Kind.CALENDAR, spec.kind());
+    assertEquals(Duration.standardDays(1), spec.size());
+    assertEquals("Europe/Paris", spec.zone());
+    assertTrue(
+        CalendarWindows.days(1)
+            .withTimeZone(DateTimeZone.forID("Europe/Paris"))
+            .isCompatible(spec.toWindowFn()));
+    assertEquals(WindowSpec.calendarDays(1, "UTC"), WindowSpec.parse("calendar:1d"));
+  }
+
+  @Test
+  public void calendar_unknownZone_namesTheZoneAndAnExample() {
+    assertEquals(
+        "window 'calendar:1d@Mars/Olympus': unknown time zone 'Mars/Olympus'; use an IANA id"
+            + " such as Europe/Paris, or UTC; e.g. calendar:1d@Europe/Paris",
+        messageOf("calendar:1d@Mars/Olympus"));
+  }
+
+  @Test
+  public void calendar_notWholeDays_saysHowToWriteIt() {
+    assertEquals(
+        "window 'calendar:12h': calendar windows are whole days, written like 1d or 7d, got"
+            + " '12h'; e.g. calendar:1d@Europe/Paris",
+        messageOf("calendar:12h"));
+    assertEquals(
+        "window 'calendar:0d': calendar windows must be at least 1 day, got 0;"
+            + " e.g. calendar:1d@Europe/Paris",
+        messageOf("calendar:0d"));
+  }
+
+  @Test
+  public void global_parsesWithoutDuration_andRefusesOne() {
+    assertEquals(WindowSpec.Kind.GLOBAL, WindowSpec.parse(" Global ").kind());
+    assertEquals(new GlobalWindows(), WindowSpec.global().toWindowFn());
+    assertEquals(
+        "window 'global:1m': the global window takes no duration; write global",
+        messageOf("global:1m"));
   }
 }

@@ -1,0 +1,89 @@
+package dev.streamfirst.transforms.aggregate;
+
+import com.google.auto.value.AutoValue;
+import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * Per key and window: count, sum, min, max, mean, approximate p50/p95/p99 and approximate distinct
+ * count (see {@link SummaryFn}), as {@link SummaryRow}s that say which window and pane they belong
+ * to. Input must already be windowed (see {@code EventWindows}).
+ *
+ * <pre>{@code
+ * PCollection<SummaryRow> rows = windowedEvents
+ *     .apply(WithKeys.of(Event::key).withKeyType(TypeDescriptors.strings()))
+ *     .apply("Summarise", WindowedSummary.perKey(Event::value, Event::id));
+ * }</pre>
+ */
+@AutoValue
+public abstract class WindowedSummary<T>
+    extends PTransform<PCollection<KV<String, T>>, PCollection<SummaryRow>> {
+
+  abstract SerializableFunction<T, Double> valueFn();
+
+  abstract SerializableFunction<T, String> distinctFn();
+
+  /** Summarises {@code valueFn} per key and window, counting distinct {@code distinctFn}s. */
+  public static <T> WindowedSummary<T> perKey(
+      SerializableFunction<T, Double> valueFn, SerializableFunction<T, String> distinctFn) {
+    if (valueFn == null || distinctFn == null) {
+      throw new IllegalArgumentException(
+          "WindowedSummary.perKey() needs a value function and a distinct-item function, e.g."
+              + " perKey(Event::value, Event::id)");
+    }
+    return new AutoValue_WindowedSummary<>(valueFn, distinctFn);
+  }
+
+  @Override
+  public PCollection<SummaryRow> expand(PCollection<KV<String, T>> keyed) {
+    return keyed
+        .apply("CombinePerKey", Combine.perKey(SummaryFn.of(valueFn(), distinctFn())))
+        .apply("ToRows", ParDo.of(new ToRowFn()))
+        .setCoder(SerializableCoder.of(SummaryRow.class));
+  }
+
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    builder
+        .add(
+            DisplayData.item("percentileRankError", SummaryFn.PERCENTILE_RANK_ERROR)
+                .withLabel("Percentile rank error"))
+        .add(
+            DisplayData.item("distinctSampleSize", SummaryFn.DISTINCT_SAMPLE_SIZE)
+                .withLabel("Distinct-count sample size"));
+  }
+
+  private static final class ToRowFn extends DoFn<KV<String, Summary>, SummaryRow> {
+    private final Counter rows = StreamfirstMetrics.counter(StreamfirstMetrics.ROWS_WRITTEN);
+
+    @ProcessElement
+    public void process(
+        @Element KV<String, Summary> summary,
+        BoundedWindow window,
+        PaneInfo pane,
+        OutputReceiver<SummaryRow> out) {
+      rows.inc();
+      out.output(
+          SummaryRow.of(
+              summary.getKey(),
+              WindowedStats.start(window),
+              WindowedStats.end(window),
+              summary.getValue(),
+              pane.getTiming(),
+              pane.getIndex(),
+              pane.isLast()));
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package dev.streamfirst.transforms.alert;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+
+import dev.streamfirst.transforms.aggregate.Stats;
+import dev.streamfirst.transforms.aggregate.Summary;
+import dev.streamfirst.transforms.aggregate.SummaryRow;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo.Timing;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+import org.junit.Rule;
+import org.junit.Test;
+
+/** Summary rows of one-minute windows go in; alert changes come out. */
+public class ThresholdAlertsTest {
+  private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+  private static final ThresholdRule RULE = ThresholdRule.parse("mean > 80 for 3 windows");
+
+  @Rule public final transient TestPipeline p = TestPipeline.create();
+
+  @Test
+  public void alertOpensOnceAndResolvesOnce() {
+    TestStream<SummaryRow> rows =
+        stream()
+            .addElements(row(0, 90), row(1, 85))
+            .advanceWatermarkTo(minute(2))
+            .addElements(row(2, 95), row(3, 99), row(4, 81))
+            .advanceWatermarkTo(minute(5))
+            .addElements(row(5, 40), row(6, 99))
+            .advanceWatermarkToInfinity();
+
+    PCollection<Alert> alerts = p.apply(rows).apply(ThresholdAlerts.of(RULE));
+
+    PAssert.that(alerts)
+        .containsInAnyOrder(
+            Alert.opened(
+                "k",
+                "mean > 80 for 3 windows",
+                minute(3),
+                "mean 95.0 in [2026-11-25T10:02:00.000Z, 2026-11-25T10:03:00.000Z)"),
+            Alert.resolved(
+                "k",
+                "mean > 80 for 3 windows",
+                minute(6),
+                "mean 40.0 in [2026-11-25T10:05:00.000Z, 2026-11-25T10:06:00.000Z)"));
+    p.run();
+  }
+
+  @Test
+  public void fewerConsecutiveWindowsThanTheRule_openNothing() {
+    TestStream<SummaryRow> rows =
+        stream()
+            .addElements(row(0, 90), row(1, 85), row(2, 10), row(3, 99), row(4, 99))
+            .advanceWatermarkToInfinity();
+
+    PAssert.that(p.apply(rows).apply(ThresholdAlerts.of(RULE))).empty();
+    p.run();
+  }
+
+  @Test
+  public void rowsArrivingOutOfOrder_areJudgedInWindowOrder() {
+    // Window 1 is below the threshold: in window order there are never 3 in a row.
+    TestStream<SummaryRow> rows =
+        stream()
+            .addElements(row(2, 90), row(0, 90))
+            .addElements(row(3, 90), row(1, 10))
+            .advanceWatermarkToInfinity();
+
+    PAssert.that(p.apply(rows).apply(ThresholdAlerts.of(RULE))).empty();
+    p.run();
+  }
+
+  @Test
+  public void earlyAndLatePanes_doNotMoveAlerts() {
+    TestStream<SummaryRow> rows =
+        stream()
+            .addElements(
+                row(0, 90, Timing.EARLY), row(1, 90, Timing.EARLY), row(2, 90, Timing.LATE))
+            .advanceWatermarkToInfinity();
+
+    PAssert.that(p.apply(rows).apply(ThresholdAlerts.of(RULE))).empty();
+    p.run();
+  }
+
+  @Test
+  public void rule_parsesAndPrintsCanonically() {
+    assertEquals("mean > 80 for 3 windows", ThresholdRule.parse("mean>80.0 for 3").toString());
+    assertEquals(
+        "p99 <= 2.5 for 1 window", ThresholdRule.parse(" p99 <= 2.5 for 1 window ").toString());
+  }
+
+  @Test
+  public void rule_badText_saysWhatIsWrongWithAnExample() {
+    assertEquals(
+        "rule 'mean above 80' is not <metric> <op> <number> for <n> windows, e.g. mean > 80 for 3"
+            + " windows",
+        assertThrows(IllegalArgumentException.class, () -> ThresholdRule.parse("mean above 80"))
+            .getMessage());
+    assertEquals(
+        "rule 'avg > 1 for 2': unknown metric 'avg'; use one of count, sum, min, max, mean, p50,"
+            + " p95, p99, distinct, e.g. mean > 80 for 3 windows",
+        assertThrows(IllegalArgumentException.class, () -> ThresholdRule.parse("avg > 1 for 2"))
+            .getMessage());
+    assertEquals(
+        "rule 'max > 1 for 0': needs at least 1 window, e.g. mean > 80 for 3 windows",
+        assertThrows(IllegalArgumentException.class, () -> ThresholdRule.parse("max > 1 for 0"))
+            .getMessage());
+  }
+
+  private static TestStream.Builder<SummaryRow> stream() {
+    return TestStream.create(SerializableCoder.of(SummaryRow.class));
+  }
+
+  private static TimestampedValue<SummaryRow> row(int minute, double mean) {
+    return row(minute, mean, Timing.ON_TIME);
+  }
+
+  private static TimestampedValue<SummaryRow> row(int minute, double mean, Timing timing) {
+    SummaryRow row =
+        SummaryRow.of(
+            "k",
+            minute(minute),
+            minute(minute + 1),
+            Summary.of(Stats.of(1, mean, mean, mean, mean), mean, mean, mean, 1),
+            timing,
+            0,
+            true);
+    return TimestampedValue.of(row, minute(minute + 1).minus(Duration.millis(1)));
+  }
+
+  private static Instant minute(int m) {
+    return T0.plus(Duration.standardMinutes(m));
+  }
+}
