@@ -296,8 +296,9 @@ public abstract class Enrich<T> extends PTransform<PCollection<T>, Enrich.Result
 
   @Override
   public Result<T> expand(PCollection<T> input) {
-    TupleTag<Enriched<T>> enrichedTag = new TupleTag<Enriched<T>>() {};
-    TupleTag<DeadLetter> deadLetterTag = new TupleTag<DeadLetter>() {};
+    // Named tags, not anonymous subclasses: those would capture this transform into the DoFns.
+    TupleTag<Enriched<T>> enrichedTag = new TupleTag<>("enriched");
+    TupleTag<DeadLetter> deadLetterTag = new TupleTag<>("deadLetters");
     Routing<T> routing = new Routing<>(payloadFn(), onMiss());
     PCollectionTuple outputs;
     if (handler() != null) {
@@ -450,7 +451,9 @@ public abstract class Enrich<T> extends PTransform<PCollection<T>, Enrich.Result
               Window.<Map<String, String>>into(new GlobalWindows())
                   .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
                   .discardingFiredPanes()
-                  .withAllowedLateness(Duration.ZERO))
+                  .withAllowedLateness(Duration.ZERO)
+                  // An empty final pane would make the latest copy null.
+                  .withOnTimeBehavior(Window.OnTimeBehavior.FIRE_IF_NON_EMPTY))
           .apply("WithReadTime", Reify.timestamps())
           .apply(
               "LatestRead",
