@@ -2,6 +2,8 @@ package dev.streamfirst.pipelines;
 
 import dev.streamfirst.pipelines.rollup.RollupOptions;
 import dev.streamfirst.pipelines.rollup.RollupPipeline;
+import dev.streamfirst.pipelines.transactions.TransactionsOptions;
+import dev.streamfirst.pipelines.transactions.TransactionsPipeline;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,7 +15,12 @@ public final class PipelineCatalog {
               RollupPipeline.NAME,
               RollupPipeline.DESCRIPTION,
               RollupOptions.class,
-              RollupPipeline::create));
+              RollupPipeline::create),
+          PipelineDefinition.of(
+              TransactionsPipeline.NAME,
+              TransactionsPipeline.DESCRIPTION,
+              TransactionsOptions.class,
+              TransactionsPipeline::create));
 
   private PipelineCatalog() {}
 

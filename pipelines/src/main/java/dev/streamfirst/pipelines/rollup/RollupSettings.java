@@ -2,11 +2,13 @@ package dev.streamfirst.pipelines.rollup;
 
 import com.google.auto.value.AutoValue;
 import dev.streamfirst.pipelines.options.DedupOptions.DedupClock;
+import dev.streamfirst.pipelines.options.EnrichSettings;
 import dev.streamfirst.pipelines.options.OptionChecks;
 import dev.streamfirst.transforms.events.EventFields;
 import dev.streamfirst.transforms.time.Durations;
 import dev.streamfirst.transforms.windowing.WindowSpec;
 import java.io.Serializable;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 
 /** Rollup's settings as typed, checked values: what {@link Rollup} is built from. */
@@ -21,6 +23,9 @@ public abstract class RollupSettings implements Serializable {
   public abstract Duration dedupTtl();
 
   public abstract DedupClock dedupClock();
+
+  /** Reference data whose record of a row's key is added to the row; null for none. */
+  public abstract @Nullable EnrichSettings enrich();
 
   public static Builder builder() {
     return new AutoValue_RollupSettings.Builder()
@@ -52,6 +57,7 @@ public abstract class RollupSettings implements Serializable {
         "dedupTtl",
         options.getDedupTtl(),
         "must be positive, e.g. 10m");
+    EnrichSettings enrich = EnrichSettings.from(options, checks);
     checks.throwIfAny();
     return builder()
         .setFields(fields)
@@ -59,6 +65,7 @@ public abstract class RollupSettings implements Serializable {
         .setAllowedLateness(lateness)
         .setDedupTtl(ttl)
         .setDedupClock(options.getDedupClock())
+        .setEnrich(enrich)
         .build();
   }
 
@@ -76,6 +83,8 @@ public abstract class RollupSettings implements Serializable {
     public abstract Builder setDedupTtl(Duration ttl);
 
     public abstract Builder setDedupClock(DedupClock clock);
+
+    public abstract Builder setEnrich(@Nullable EnrichSettings enrich);
 
     public abstract RollupSettings build();
   }
