@@ -15,6 +15,9 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -24,6 +27,7 @@ import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Duration;
 
 /**
  * The rollup: JSON events in; per key and event-time window, count, sum, min, max and mean out,
@@ -78,9 +82,20 @@ public final class Rollup extends PTransform<PCollection<String>, Rollup.Result>
         rows.apply(
             "EnrichRows",
             settings.enrich().transform().forElements(StatsRow::key, StatsRow::toJson));
+    // Rows' dead letters are in event-time windows; parse's are not. Dead letters are written as
+    // they come, so both go to the global window with the default trigger before joining.
+    PCollection<DeadLetter> rowDeadLetters =
+        enriched
+            .deadLetters()
+            .apply(
+                "RowDeadLettersUnwindowed",
+                Window.<DeadLetter>into(new GlobalWindows())
+                    .triggering(DefaultTrigger.of())
+                    .withAllowedLateness(Duration.ZERO)
+                    .discardingFiredPanes());
     PCollection<DeadLetter> deadLetters =
         PCollectionList.of(parsed.deadLetters())
-            .and(enriched.deadLetters())
+            .and(rowDeadLetters)
             .apply("AllDeadLetters", Flatten.pCollections());
     return new Result(payloads.getPipeline(), rows, enriched.enriched(), deadLetters);
   }
