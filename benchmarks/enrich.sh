@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The lookup-enrichment benchmark (docs/benchmarks.md). Arguments: [events] [latencyMs] [batchSize].
+# The lookup-enrichment benchmark (docs/benchmarks.md). Arguments: [events] [latencyMs] [batchSize] [repeats].
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -o -pl benchmarks -am package dependency:build-classpath -DskipTests \

@@ -21,7 +21,7 @@ public class EnrichBenchmarkSmokeTest {
   public void everyVariantRunsAndBatchingAndCachingCutTheCalls() {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     List<EnrichBenchmark.Row> rows =
-        EnrichBenchmark.run(200, 0, 50, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        EnrichBenchmark.run(200, 0, 50, 1, new PrintStream(printed, true, StandardCharsets.UTF_8));
     assertEquals(7, rows.size());
     for (EnrichBenchmark.Row row : rows) {
       assertEquals(200, row.events);
