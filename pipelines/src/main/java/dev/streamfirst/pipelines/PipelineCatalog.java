@@ -6,6 +6,8 @@ import dev.streamfirst.pipelines.sensors.SensorsOptions;
 import dev.streamfirst.pipelines.sensors.SensorsPipeline;
 import dev.streamfirst.pipelines.sessions.SessionsOptions;
 import dev.streamfirst.pipelines.sessions.SessionsPipeline;
+import dev.streamfirst.pipelines.transactions.TransactionsOptions;
+import dev.streamfirst.pipelines.transactions.TransactionsPipeline;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,7 +29,12 @@ public final class PipelineCatalog {
               SessionsPipeline.NAME,
               SessionsPipeline.DESCRIPTION,
               SessionsOptions.class,
-              SessionsPipeline::create));
+              SessionsPipeline::create),
+          PipelineDefinition.of(
+              TransactionsPipeline.NAME,
+              TransactionsPipeline.DESCRIPTION,
+              TransactionsOptions.class,
+              TransactionsPipeline::create));
 
   private PipelineCatalog() {}
 

@@ -4,6 +4,8 @@ import dev.streamfirst.pipelines.options.DedupOptions.DedupClock;
 import dev.streamfirst.transforms.aggregate.StatsRow;
 import dev.streamfirst.transforms.aggregate.WindowedStats;
 import dev.streamfirst.transforms.dedup.Dedup;
+import dev.streamfirst.transforms.enrich.Enrich;
+import dev.streamfirst.transforms.enrich.Enriched;
 import dev.streamfirst.transforms.errors.DeadLetter;
 import dev.streamfirst.transforms.events.Event;
 import dev.streamfirst.transforms.events.ParseEvents;
@@ -13,6 +15,9 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -21,11 +26,14 @@ import org.apache.beam.sdk.values.POutput;
 import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Duration;
 
 /**
  * The rollup: JSON events in; per key and event-time window, count, sum, min, max and mean out,
  * after dropping re-deliveries; everything unparseable, and everything that arrives after its
- * windows closed (stage {@code late}), out as dead letters.
+ * windows closed (stage {@code late}), out as dead letters. With enrichment settings, each row
+ * also gets the reference record of its key ({@link Result#enrichedRows()}).
  *
  * <p>Source and sinks are not part of it, so tests feed it from {@code Create} or {@code
  * TestStream} and check its outputs directly.
@@ -73,30 +81,69 @@ public final class Rollup extends PTransform<PCollection<String>, Rollup.Result>
                         TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.doubles()))
                     .via((Event e) -> KV.of(e.key(), e.value())))
             .apply("Aggregate", WindowedStats.perKey());
+    if (settings.enrich() == null) {
+      PCollection<DeadLetter> deadLetters =
+          PCollectionList.of(parsed.deadLetters())
+              .and(windowed.late())
+              .apply("AllDeadLetters", Flatten.pCollections());
+      return new Result(payloads.getPipeline(), rows, null, deadLetters);
+    }
+    Enrich.Result<StatsRow> enriched =
+        rows.apply(
+            "EnrichRows",
+            settings.enrich().transform().forElements(StatsRow::key, StatsRow::toJson));
+    // Rows' dead letters are in event-time windows; parse's are not. Dead letters are written as
+    // they come, so both go to the global window with the default trigger before joining.
+    PCollection<DeadLetter> rowDeadLetters =
+        enriched
+            .deadLetters()
+            .apply(
+                "RowDeadLettersUnwindowed",
+                Window.<DeadLetter>into(new GlobalWindows())
+                    .triggering(DefaultTrigger.of())
+                    .withAllowedLateness(Duration.ZERO)
+                    .discardingFiredPanes());
     PCollection<DeadLetter> deadLetters =
         PCollectionList.of(parsed.deadLetters())
             .and(windowed.late())
+            .and(rowDeadLetters)
             .apply("AllDeadLetters", Flatten.pCollections());
-    return new Result(payloads.getPipeline(), rows, deadLetters);
+    return new Result(payloads.getPipeline(), rows, enriched.enriched(), deadLetters);
   }
 
   /** Rollup's outputs: result rows and dead letters. */
   public static final class Result implements POutput {
     private static final TupleTag<StatsRow> ROWS = new TupleTag<>("rows");
     private static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>("deadLetters");
+    private static final TupleTag<Enriched<StatsRow>> ENRICHED_ROWS =
+        new TupleTag<>("enrichedRows");
 
     private final Pipeline pipeline;
     private final PCollection<StatsRow> rows;
+    private final @Nullable PCollection<Enriched<StatsRow>> enrichedRows;
     private final PCollection<DeadLetter> deadLetters;
 
-    Result(Pipeline pipeline, PCollection<StatsRow> rows, PCollection<DeadLetter> deadLetters) {
+    Result(
+        Pipeline pipeline,
+        PCollection<StatsRow> rows,
+        @Nullable PCollection<Enriched<StatsRow>> enrichedRows,
+        PCollection<DeadLetter> deadLetters) {
       this.pipeline = pipeline;
       this.rows = rows;
+      this.enrichedRows = enrichedRows;
       this.deadLetters = deadLetters;
     }
 
     public PCollection<StatsRow> rows() {
       return rows;
+    }
+
+    /**
+     * The rows with the reference record of their key, when the settings ask for enrichment;
+     * otherwise null. Rows whose lookup failed are among the dead letters instead.
+     */
+    public @Nullable PCollection<Enriched<StatsRow>> enrichedRows() {
+      return enrichedRows;
     }
 
     public PCollection<DeadLetter> deadLetters() {
@@ -110,7 +157,9 @@ public final class Rollup extends PTransform<PCollection<String>, Rollup.Result>
 
     @Override
     public Map<TupleTag<?>, PValue> expand() {
-      return Map.of(ROWS, rows, DEAD_LETTERS, deadLetters);
+      return enrichedRows == null
+          ? Map.of(ROWS, rows, DEAD_LETTERS, deadLetters)
+          : Map.of(ROWS, rows, ENRICHED_ROWS, enrichedRows, DEAD_LETTERS, deadLetters);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.streamfirst.io.Sinks;
 import dev.streamfirst.io.Sources;
 import dev.streamfirst.pipelines.options.OptionChecks;
 import dev.streamfirst.transforms.aggregate.StatsRow;
+import dev.streamfirst.transforms.enrich.Enriched;
 import dev.streamfirst.transforms.errors.DeadLetter;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -49,10 +50,23 @@ public final class RollupPipeline {
     Pipeline pipeline = Pipeline.create(options);
     Rollup.Result result =
         pipeline.apply("ReadEvents", source).apply("Rollup", Rollup.of(settings));
-    result
-        .rows()
-        .apply("RowsToJson", MapElements.into(TypeDescriptors.strings()).via(StatsRow::toJson))
-        .apply("WriteRows", sink);
+    if (settings.enrich() == null) {
+      result
+          .rows()
+          .apply("RowsToJson", MapElements.into(TypeDescriptors.strings()).via(StatsRow::toJson))
+          .apply("WriteRows", sink);
+    } else {
+      String field = settings.enrich().field();
+      result
+          .enrichedRows()
+          .apply(
+              "EnrichedRowsToJson",
+              MapElements.into(TypeDescriptors.strings())
+                  .via(
+                      (Enriched<StatsRow> row) ->
+                          Enriched.toJson(row.element().toJson(), field, row.reference())))
+          .apply("WriteRows", sink);
+    }
     result
         .deadLetters()
         .apply(

@@ -2,6 +2,7 @@ package dev.streamfirst.pipelines.rollup;
 
 import com.google.auto.value.AutoValue;
 import dev.streamfirst.pipelines.options.DedupOptions.DedupClock;
+import dev.streamfirst.pipelines.options.EnrichSettings;
 import dev.streamfirst.pipelines.options.OptionChecks;
 import dev.streamfirst.pipelines.options.TriggerSettings;
 import dev.streamfirst.transforms.events.EventFields;
@@ -9,6 +10,7 @@ import dev.streamfirst.transforms.time.Durations;
 import dev.streamfirst.transforms.windowing.TriggerPolicy;
 import dev.streamfirst.transforms.windowing.WindowSpec;
 import java.io.Serializable;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 
 /** Rollup's settings as typed, checked values: what {@link Rollup} is built from. */
@@ -25,6 +27,9 @@ public abstract class RollupSettings implements Serializable {
   public abstract Duration dedupTtl();
 
   public abstract DedupClock dedupClock();
+
+  /** Reference data whose record of a row's key is added to the row; null for none. */
+  public abstract @Nullable EnrichSettings enrich();
 
   public static Builder builder() {
     return new AutoValue_RollupSettings.Builder()
@@ -63,6 +68,7 @@ public abstract class RollupSettings implements Serializable {
         "dedupTtl",
         options.getDedupTtl(),
         "must be positive, e.g. 10m");
+    EnrichSettings enrich = EnrichSettings.from(options, checks);
     checks.throwIfAny();
     return builder()
         .setFields(fields)
@@ -71,6 +77,7 @@ public abstract class RollupSettings implements Serializable {
         .setTrigger(trigger)
         .setDedupTtl(ttl)
         .setDedupClock(options.getDedupClock())
+        .setEnrich(enrich)
         .build();
   }
 
@@ -90,6 +97,8 @@ public abstract class RollupSettings implements Serializable {
     public abstract Builder setDedupTtl(Duration ttl);
 
     public abstract Builder setDedupClock(DedupClock clock);
+
+    public abstract Builder setEnrich(@Nullable EnrichSettings enrich);
 
     public abstract RollupSettings build();
   }

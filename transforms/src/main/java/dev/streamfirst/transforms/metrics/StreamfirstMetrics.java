@@ -1,6 +1,7 @@
 package dev.streamfirst.transforms.metrics;
 
 import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
 
 /**
@@ -34,9 +35,46 @@ public final class StreamfirstMetrics {
   /** Result rows emitted (one per key, window and pane). */
   public static final String ROWS_WRITTEN = "rows_written";
 
+  /** Enrichment: elements whose key was answered from the per-worker lookup cache. */
+  public static final String ENRICH_CACHE_HITS = "enrich_cache_hits";
+
+  /** Enrichment: elements whose key was not in the lookup cache and had to be looked up. */
+  public static final String ENRICH_CACHE_MISSES = "enrich_cache_misses";
+
+  /** Enrichment: calls made to a lookup handler (each batch attempt counts once). */
+  public static final String ENRICH_LOOKUPS = "enrich_lookups";
+
+  /** Enrichment: lookup attempts that are retried after a transient failure or a timeout. */
+  public static final String ENRICH_RETRIES = "enrich_retries";
+
+  /** Enrichment: batches that still failed after every retry; their elements are dead letters. */
+  public static final String ENRICH_LOOKUP_FAILURES = "enrich_lookup_failures";
+
+  /** Enrichment: elements for whose key the reference data has no entry. */
+  public static final String ENRICH_NOT_FOUND = "enrich_not_found";
+
+  /** Enrichment: elements that left with their reference data (or flagged as not found). */
+  public static final String ENRICH_ENRICHED = "enrich_enriched";
+
+  /** Enrichment: distinct keys per lookup call (a distribution). */
+  public static final String ENRICH_BATCH_SIZE = "enrich_batch_size";
+
+  /** Enrichment: milliseconds per successful lookup call, retries included (a distribution). */
+  public static final String ENRICH_LOOKUP_LATENCY_MS = "enrich_lookup_latency_ms";
+
+  /** Enrichment: reads of a reference table (the first one and every refresh). */
+  public static final String ENRICH_TABLE_READS = "enrich_table_reads";
+
+  /** Enrichment: refreshes of a reference table that failed; the previous copy stays in use. */
+  public static final String ENRICH_TABLE_READ_FAILURES = "enrich_table_read_failures";
+
   private StreamfirstMetrics() {}
 
   public static Counter counter(String name) {
     return Metrics.counter(NAMESPACE, name);
+  }
+
+  public static Distribution distribution(String name) {
+    return Metrics.distribution(NAMESPACE, name);
   }
 }
