@@ -32,8 +32,8 @@ import org.joda.time.Duration;
 /**
  * The rollup: JSON events in; per key and event-time window, count, sum, min, max and mean out,
  * after dropping re-deliveries; everything unparseable, and everything that arrives after its
- * windows closed (stage {@code late}), out as dead letters. With enrichment settings, each row
- * also gets the reference record of its key ({@link Result#enrichedRows()}).
+ * windows closed (stage {@code late}), out as dead letters. With enrichment settings, each row also
+ * gets the reference record of its key ({@link Result#enrichedRows()}).
  *
  * <p>Source and sinks are not part of it, so tests feed it from {@code Create} or {@code
  * TestStream} and check its outputs directly.

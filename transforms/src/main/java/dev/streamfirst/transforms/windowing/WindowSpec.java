@@ -67,7 +67,9 @@ public abstract class WindowSpec implements Serializable {
           + "|sliding:"
           + Durations.PATTERN
           + "/"
-          + Durations.PATTERN;
+          + Durations.PATTERN
+          + "|calendar:[0-9]+d(@[A-Za-z0-9_+/-]+)?"
+          + "|global";
 
   /** Every valid form with an example, for error messages. */
   public static final String FORMS =
