@@ -38,10 +38,10 @@ public final class FileReferenceTable implements ReferenceTable {
 
   /** The files of a {@code file:///abs/path?key=<field>} URI. */
   public static FileReferenceTable fromUri(IoUri uri) {
-    // '?' is also a glob character in file paths, so the parameter is what follows the last one.
+    // '?' is also a glob character in file paths: FilePaths finds where the parameters start.
     String path = FilePaths.absolutePath(uri, EXAMPLE);
-    int query = path.lastIndexOf('?');
-    String parameter = query < 0 ? "" : path.substring(query + 1);
+    int query = FilePaths.queryStart(uri.body());
+    String parameter = query < 0 ? "" : uri.body().substring(query + 1);
     if (!parameter.startsWith("key=") || parameter.length() == 4 || parameter.contains("&")) {
       throw new IllegalArgumentException(
           "a file reference takes one parameter, key=<field holding the key>, got '"
@@ -52,8 +52,7 @@ public final class FileReferenceTable implements ReferenceTable {
               + EXAMPLE);
     }
     return new FileReferenceTable(
-        path.substring(0, query),
-        URLDecoder.decode(parameter.substring(4), StandardCharsets.UTF_8));
+        path, URLDecoder.decode(parameter.substring(4), StandardCharsets.UTF_8));
   }
 
   @Override
