@@ -10,6 +10,7 @@ import dev.streamfirst.transforms.events.Event;
 import dev.streamfirst.transforms.events.EventFields;
 import dev.streamfirst.transforms.events.ParseEvents;
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
+import dev.streamfirst.transforms.time.Durations;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.SerializableCoder;
@@ -18,6 +19,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PInput;
@@ -95,6 +97,26 @@ public final class Transactions extends PTransform<PCollection<String>, Transact
             .and(enriched.deadLetters())
             .apply("AllDeadLetters", Flatten.pCollections());
     return new Result(payloads.getPipeline(), alerts, deadLetters);
+  }
+
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    builder
+        .add(DisplayData.item("dedupTtl", Durations.format(dedupTtl)).withLabel("Dedup TTL"))
+        .add(DisplayData.item("dedupClock", dedupClock.name()).withLabel("TTL measured in"))
+        .add(
+            DisplayData.item("amountFactor", rules.amountFactor())
+                .withLabel("Alert above this many times the usual amount"))
+        .add(
+            DisplayData.item("usualAmountField", rules.usualAmountField())
+                .withLabel("Reference field with the usual amount"))
+        .add(
+            DisplayData.item("countryField", rules.countryField())
+                .withLabel("Transaction field with the country"))
+        .add(
+            DisplayData.item("referenceCountryField", rules.referenceCountryField())
+                .withLabel("Reference field with the account's country"));
   }
 
   private static final class ApplyRulesFn extends DoFn<Enriched<Event>, Alert> {
