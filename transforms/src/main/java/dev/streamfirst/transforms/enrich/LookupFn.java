@@ -62,6 +62,9 @@ final class LookupFn<T> extends DoFn<T, Enriched<T>> {
   private transient Map<String, Batch<T>> batchOfKey;
   private transient Deque<Batch<T>> sent;
 
+  /** Sent batches that may still be running, oldest first; never more than maxConcurrency. */
+  private transient Deque<Batch<T>> running;
+
   LookupFn(
       LookupHandler handler,
       LookupSettings settings,
@@ -92,6 +95,7 @@ final class LookupFn<T> extends DoFn<T, Enriched<T>> {
     open = null;
     batchOfKey = new HashMap<>();
     sent = new ArrayDeque<>();
+    running = new ArrayDeque<>();
   }
 
   @ProcessElement
@@ -150,6 +154,7 @@ final class LookupFn<T> extends DoFn<T, Enriched<T>> {
       }
     }
     sent.clear();
+    running.clear();
     batchOfKey.clear();
   }
 
@@ -162,23 +167,15 @@ final class LookupFn<T> extends DoFn<T, Enriched<T>> {
     Batch<T> batch = open;
     open = null;
     // Back-pressure: this thread never has more batches unfinished than can run at once.
-    for (Batch<T> earlier : sent) {
-      if (unfinished() < settings.maxConcurrency()) {
-        break;
-      }
-      await(earlier);
+    running.removeIf(earlier -> earlier.result.isDone());
+    while (running.size() >= settings.maxConcurrency()) {
+      await(running.removeFirst());
+      running.removeIf(earlier -> earlier.result.isDone());
     }
     List<String> keys = List.copyOf(batch.keys);
     batch.result = shared.batches().submit(() -> callAndCache(keys));
     sent.add(batch);
-  }
-
-  private int unfinished() {
-    int count = 0;
-    for (Batch<T> batch : sent) {
-      count += batch.result.isDone() ? 0 : 1;
-    }
-    return count;
+    running.add(batch);
   }
 
   private RetryingLookup.Outcome callAndCache(List<String> keys) {
