@@ -32,7 +32,11 @@ final class OptionParameters {
       if (!type.getName().startsWith(OWN_PACKAGE)) {
         continue;
       }
-      for (Method getter : type.getDeclaredMethods()) {
+      // Reflection returns methods in no fixed order; by name, the metadata is the same every
+      // build.
+      Method[] methods = type.getDeclaredMethods();
+      Arrays.sort(methods, java.util.Comparator.comparing(Method::getName));
+      for (Method getter : methods) {
         if (Modifier.isStatic(getter.getModifiers()) || !isGetter(getter)) {
           continue;
         }
