@@ -110,8 +110,8 @@ public abstract class EventWindows<T> extends PTransform<PCollection<T>, PCollec
    * Sends elements that arrive after all their windows have closed (window end + allowed lateness
    * is behind the watermark) to dead letters with stage {@value #LATE_STAGE}, {@code payloadFn}
    * giving each one's payload, instead of letting Beam drop them. Apply it to input that is not
-   * windowed yet. A bounded input has no late data (its watermark reaches the end only after all
-   * of it is read), so there the check is left out.
+   * windowed yet. A bounded input has no late data (its watermark reaches the end only after all of
+   * it is read), so there the check is left out.
    */
   public WithLateData<T> withLateDeadLetters(SerializableFunction<T, String> payloadFn) {
     if (payloadFn == null) {
@@ -152,6 +152,11 @@ public abstract class EventWindows<T> extends PTransform<PCollection<T>, PCollec
   /**
    * {@link EventWindows} that keeps data arriving after its windows closed as dead letters. Made by
    * {@link EventWindows#withLateDeadLetters}.
+   *
+   * <pre>{@code
+   * EventWindows.Result<Event> w = events.apply("Window",
+   *     EventWindows.<Event>of(WindowSpec.parse("fixed:1m")).withLateDeadLetters(Event::payload));
+   * }</pre>
    */
   @AutoValue
   public abstract static class WithLateData<T> extends PTransform<PCollection<T>, Result<T>> {
@@ -177,9 +182,7 @@ public abstract class EventWindows<T> extends PTransform<PCollection<T>, PCollec
         return new Result<>(
             input.getPipeline(),
             input.apply("AssignWindows", windows().window()),
-            input
-                .getPipeline()
-                .apply("NoLateData", Create.empty(DeadLetterCoder.of())));
+            input.getPipeline().apply("NoLateData", Create.empty(DeadLetterCoder.of())));
       }
       TupleTag<T> onTime = new TupleTag<>("onTime");
       TupleTag<DeadLetter> late = new TupleTag<>("late");
