@@ -7,6 +7,7 @@ import dev.streamfirst.testing.EventTestStream;
 import dev.streamfirst.transforms.aggregate.Stats;
 import dev.streamfirst.transforms.aggregate.StatsRow;
 import dev.streamfirst.transforms.aggregate.WindowedStats;
+import dev.streamfirst.transforms.dedup.Dedup;
 import dev.streamfirst.transforms.errors.DeadLetter;
 import dev.streamfirst.transforms.events.Event;
 import dev.streamfirst.transforms.events.ParseEvents;
@@ -265,6 +266,43 @@ public class TriggersAndLateDataTest {
     PAssert.that(out.rows)
         .inFinalPane(GlobalWindow.INSTANCE)
         .containsInAnyOrder(row(start, end, 3, 6, 1, 3, 2, Timing.ON_TIME, 1, true));
+    p.run();
+  }
+
+  @Test
+  public void copyLaterThanTheDedupTtl_isCaughtAsLate_notCountedTwice() {
+    // Dedup forgets e1 once the watermark is a TTL (1m) past it; the copy that comes after that
+    // cannot be recognised by Dedup, but its window has closed, so it is a late dead letter.
+    EventJson e1 = event("e1", at(10), 1);
+    TestStream<String> stream =
+        EventTestStream.create()
+            .add(e1)
+            .advanceWatermarkTo(at(10 + 60 + 30))
+            .add(e1)
+            .advanceWatermarkToInfinity();
+
+    EventWindows.Result<Event> windowed =
+        p.apply("Lines", stream)
+            .apply("Parse", ParseEvents.create())
+            .events()
+            .apply("Dedup", Dedup.byId(Event::id).withTtl(MINUTE))
+            .apply(
+                "Window",
+                windows("fixed:1m", TriggerPolicy.onTimeOnly())
+                    .withLateDeadLetters(Event::payload));
+    PCollection<StatsRow> rows =
+        windowed
+            .windowed()
+            .apply(
+                "KeyValues",
+                MapElements.into(
+                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.doubles()))
+                    .via((Event e) -> KV.of(e.key(), e.value())))
+            .apply("Stats", WindowedStats.perKey());
+
+    PAssert.that(rows)
+        .containsInAnyOrder(row(FIRST_MINUTE, 1, 1, 1, 1, 1, Timing.ON_TIME, 0, true));
+    PAssert.that(stageAndPayload(windowed.late())).containsInAnyOrder("late|" + e1.toJson());
     p.run();
   }
 
