@@ -1,6 +1,9 @@
 package dev.streamfirst.transforms.windowing;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
 
 import dev.streamfirst.testing.EventJson;
 import dev.streamfirst.testing.EventTestStream;
@@ -10,6 +13,7 @@ import dev.streamfirst.transforms.aggregate.WindowedStats;
 import dev.streamfirst.transforms.dedup.Dedup;
 import dev.streamfirst.transforms.errors.DeadLetter;
 import dev.streamfirst.transforms.events.Event;
+import dev.streamfirst.transforms.events.EventCoder;
 import dev.streamfirst.transforms.events.ParseEvents;
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
 import org.apache.beam.sdk.PipelineResult;
@@ -19,6 +23,7 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
@@ -395,5 +400,24 @@ public class TriggersAndLateDataTest {
       boolean isFinal) {
     return StatsRow.of(
         "k", start, end, Stats.of(count, sum, min, max, mean), timing, paneIndex, isFinal);
+  }
+
+  @Test
+  public void withLateDeadLetters_refusesNullAndWindowedInput_withTheFix() {
+    EventWindows<Event> windows = windows("fixed:1m", TriggerPolicy.onTimeOnly());
+    assertEquals(
+        "withLateDeadLetters() needs a payload function, e.g. Event::payload, got null",
+        assertThrows(IllegalArgumentException.class, () -> windows.withLateDeadLetters(null))
+            .getMessage());
+
+    PCollection<Event> windowed =
+        p.apply(Create.of(Event.of("e", "k", T0, 1, "{}")).withCoder(EventCoder.of()))
+            .apply("AlreadyWindowed", windows);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> windowed.apply(windows.withLateDeadLetters(Event::payload)));
+    assertThat(e.getMessage(), containsString("apply EventWindows instead of that windowing"));
+    p.enableAbandonedNodeEnforcement(false);
   }
 }
