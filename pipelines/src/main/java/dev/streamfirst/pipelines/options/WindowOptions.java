@@ -8,10 +8,12 @@ import org.apache.beam.sdk.options.PipelineOptions;
 
 /** How events are windowed in event time. */
 public interface WindowOptions extends PipelineOptions {
+  // No @Default here: pipelines differ in theirs (rollup fixed:60s, sensors sliding:5m/1m), and one
+  // property must carry the same default in every options interface of a JVM.
   @Description(
-      "Event-time windows: fixed:<size> (fixed:60s), sliding:<size>/<period> (sliding:5m/1m)"
-          + " or session:<gap> (session:30s).")
-  @Default.String("fixed:60s")
+      "Event-time windows: fixed:<size> (fixed:60s), sliding:<size>/<period> (sliding:5m/1m),"
+          + " session:<gap> (session:30s), calendar:<days>d[@<zone>] (calendar:1d@Europe/Paris)"
+          + " or global. Default: rollup fixed:60s, sensors sliding:5m/1m.")
   @ValuePattern(WindowSpec.PATTERN)
   String getWindow();
 

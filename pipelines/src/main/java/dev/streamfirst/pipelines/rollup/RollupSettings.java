@@ -16,6 +16,9 @@ import org.joda.time.Duration;
 /** Rollup's settings as typed, checked values: what {@link Rollup} is built from. */
 @AutoValue
 public abstract class RollupSettings implements Serializable {
+  /** The window when {@code --window} is not given. */
+  public static final String DEFAULT_WINDOW = "fixed:60s";
+
   public abstract EventFields fields();
 
   public abstract WindowSpec window();
@@ -34,7 +37,7 @@ public abstract class RollupSettings implements Serializable {
   public static Builder builder() {
     return new AutoValue_RollupSettings.Builder()
         .setFields(EventFields.defaults())
-        .setWindow(WindowSpec.fixed(Duration.standardSeconds(60)))
+        .setWindow(WindowSpec.parse(DEFAULT_WINDOW))
         .setAllowedLateness(Duration.ZERO)
         .setTrigger(TriggerPolicy.onTimeOnly())
         .setDedupTtl(Duration.standardMinutes(10))
@@ -53,7 +56,8 @@ public abstract class RollupSettings implements Serializable {
                     options.getKeyField(),
                     options.getTimestampField(),
                     options.getValueField()));
-    WindowSpec window = checks.parse("window", options.getWindow(), WindowSpec::parse);
+    String windowText = options.getWindow() == null ? DEFAULT_WINDOW : options.getWindow();
+    WindowSpec window = checks.parse("window", windowText, WindowSpec::parse);
     Duration lateness =
         checks.parse("allowedLateness", options.getAllowedLateness(), Durations::parse);
     checks.require(

@@ -15,6 +15,9 @@ import org.joda.time.Duration;
 /** The sensors pipeline's settings as typed, checked values: what {@link Sensors} is built from. */
 @AutoValue
 public abstract class SensorsSettings implements Serializable {
+  /** The window when {@code --window} is not given. */
+  public static final String DEFAULT_WINDOW = "sliding:5m/1m";
+
   public abstract EventFields fields();
 
   public abstract WindowSpec window();
@@ -34,7 +37,7 @@ public abstract class SensorsSettings implements Serializable {
   public static Builder builder() {
     return new AutoValue_SensorsSettings.Builder()
         .setFields(EventFields.defaults())
-        .setWindow(WindowSpec.parse("sliding:5m/1m"))
+        .setWindow(WindowSpec.parse(DEFAULT_WINDOW))
         .setAllowedLateness(Duration.ZERO)
         .setTrigger(TriggerPolicy.onTimeOnly())
         .setDedupTtl(Duration.standardMinutes(10))
@@ -55,7 +58,8 @@ public abstract class SensorsSettings implements Serializable {
                     options.getKeyField(),
                     options.getTimestampField(),
                     options.getValueField()));
-    WindowSpec window = checks.parse("window", options.getWindow(), WindowSpec::parse);
+    String windowText = options.getWindow() == null ? DEFAULT_WINDOW : options.getWindow();
+    WindowSpec window = checks.parse("window", windowText, WindowSpec::parse);
     Duration lateness =
         checks.parse("allowedLateness", options.getAllowedLateness(), Durations::parse);
     TriggerPolicy trigger = TriggerSettings.from(options, checks);

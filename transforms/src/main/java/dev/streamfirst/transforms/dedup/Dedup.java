@@ -34,6 +34,11 @@ import org.joda.time.Duration;
  * within the TTL. Apply it before windowing, so that copies falling into different windows are
  * still recognised.
  *
+ * <p>An id is forgotten once the watermark is a TTL past the event that passed. A copy that arrives
+ * later than that (more than the TTL behind the watermark) can no longer be recognised and passes;
+ * downstream it is late, and {@code EventWindows.withLateDeadLetters} sends it to the dead letters
+ * whenever the window size plus the allowed lateness is at most the TTL.
+ *
  * <pre>{@code
  * PCollection<Event> unique = events.apply("Dedup",
  *     Dedup.byId(Event::id).withTtl(Duration.standardMinutes(10)));

@@ -143,11 +143,14 @@ final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
       @TimerId("release") Timer release,
       @TimerId("sweep") Timer sweep) {
     long watermarkAtLeast = context.fireTimestamp().getMillis();
+    // Every bucket the input watermark has passed is ready, not only the one this timer was set
+    // for: when the watermark jumps, one firing releases them all instead of one firing each.
+    long releaseUpTo = Math.max(watermarkAtLeast, release.getCurrentRelativeTime().getMillis());
     List<TimestampedValue<T>> ready = new ArrayList<>();
     Long nextBucket = null;
     for (Map.Entry<Long, Integer> bucket : buckets.entries().read()) {
       long end = bucket.getKey();
-      if (end <= watermarkAtLeast) {
+      if (end <= releaseUpTo) {
         for (int i = 0; i < bucket.getValue(); i++) {
           String slot = end + "/" + i;
           ready.add(waiting.get(slot).read());
@@ -176,7 +179,7 @@ final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
       releaseAt.clear();
       holdAt.clear();
     } else {
-      // Everything still waiting is in buckets that start at or after the one just released.
+      // Everything still waiting is in buckets that start at or after the ones just released.
       long hold = Math.max(nextBucket - interval, watermarkAtLeast);
       release.withOutputTimestamp(new Instant(hold)).set(new Instant(nextBucket));
       releaseAt.write(nextBucket);

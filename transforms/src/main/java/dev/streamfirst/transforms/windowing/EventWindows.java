@@ -152,6 +152,11 @@ public abstract class EventWindows<T> extends PTransform<PCollection<T>, PCollec
   /**
    * {@link EventWindows} that keeps data arriving after its windows closed as dead letters. Made by
    * {@link EventWindows#withLateDeadLetters}.
+   *
+   * <pre>{@code
+   * EventWindows.Result<Event> w = events.apply("Window",
+   *     EventWindows.<Event>of(WindowSpec.parse("fixed:1m")).withLateDeadLetters(Event::payload));
+   * }</pre>
    */
   @AutoValue
   public abstract static class WithLateData<T> extends PTransform<PCollection<T>, Result<T>> {

@@ -1,5 +1,8 @@
 package dev.streamfirst.transforms.aggregate;
 
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+
 import dev.streamfirst.testing.EventJson;
 import dev.streamfirst.testing.EventTestStream;
 import dev.streamfirst.transforms.events.Event;
@@ -102,5 +105,16 @@ public class WindowedSummaryTest {
 
   private static Instant at(int second) {
     return T0.plus(Duration.standardSeconds(second));
+  }
+
+  @Test
+  public void perKey_null_isRefusedWithAnExample() {
+    assertEquals(
+        "WindowedSummary.perKey() needs a value function and a distinct-item function, e.g."
+            + " perKey(Event::value, Event::id)",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> WindowedSummary.<Event>perKey(Event::value, null))
+            .getMessage());
   }
 }

@@ -138,4 +138,12 @@ public class ThresholdAlertsTest {
   private static Instant minute(int m) {
     return T0.plus(Duration.standardMinutes(m));
   }
+
+  @Test
+  public void of_null_isRefusedWithAnExample() {
+    assertEquals(
+        "ThresholdAlerts.of() needs a rule, e.g. ThresholdRule.parse(\"mean > 80 for 3 windows\"),"
+            + " got null",
+        assertThrows(IllegalArgumentException.class, () -> ThresholdAlerts.of(null)).getMessage());
+  }
 }

@@ -1,14 +1,19 @@
 package dev.streamfirst.transforms.windowing;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
 
 import dev.streamfirst.testing.EventJson;
 import dev.streamfirst.testing.EventTestStream;
 import dev.streamfirst.transforms.aggregate.Stats;
 import dev.streamfirst.transforms.aggregate.StatsRow;
 import dev.streamfirst.transforms.aggregate.WindowedStats;
+import dev.streamfirst.transforms.dedup.Dedup;
 import dev.streamfirst.transforms.errors.DeadLetter;
 import dev.streamfirst.transforms.events.Event;
+import dev.streamfirst.transforms.events.EventCoder;
 import dev.streamfirst.transforms.events.ParseEvents;
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
 import org.apache.beam.sdk.PipelineResult;
@@ -18,6 +23,7 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
@@ -268,6 +274,43 @@ public class TriggersAndLateDataTest {
     p.run();
   }
 
+  @Test
+  public void copyLaterThanTheDedupTtl_isCaughtAsLate_notCountedTwice() {
+    // Dedup forgets e1 once the watermark is a TTL (1m) past it; the copy that comes after that
+    // cannot be recognised by Dedup, but its window has closed, so it is a late dead letter.
+    EventJson e1 = event("e1", at(10), 1);
+    TestStream<String> stream =
+        EventTestStream.create()
+            .add(e1)
+            .advanceWatermarkTo(at(10 + 60 + 30))
+            .add(e1)
+            .advanceWatermarkToInfinity();
+
+    EventWindows.Result<Event> windowed =
+        p.apply("Lines", stream)
+            .apply("Parse", ParseEvents.create())
+            .events()
+            .apply("Dedup", Dedup.byId(Event::id).withTtl(MINUTE))
+            .apply(
+                "Window",
+                windows("fixed:1m", TriggerPolicy.onTimeOnly())
+                    .withLateDeadLetters(Event::payload));
+    PCollection<StatsRow> rows =
+        windowed
+            .windowed()
+            .apply(
+                "KeyValues",
+                MapElements.into(
+                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.doubles()))
+                    .via((Event e) -> KV.of(e.key(), e.value())))
+            .apply("Stats", WindowedStats.perKey());
+
+    PAssert.that(rows)
+        .containsInAnyOrder(row(FIRST_MINUTE, 1, 1, 1, 1, 1, Timing.ON_TIME, 0, true));
+    PAssert.that(stageAndPayload(windowed.late())).containsInAnyOrder("late|" + e1.toJson());
+    p.run();
+  }
+
   private static EventWindows<Event> windows(String spec, TriggerPolicy policy) {
     return EventWindows.<Event>of(WindowSpec.parse(spec)).withTrigger(policy);
   }
@@ -357,5 +400,24 @@ public class TriggersAndLateDataTest {
       boolean isFinal) {
     return StatsRow.of(
         "k", start, end, Stats.of(count, sum, min, max, mean), timing, paneIndex, isFinal);
+  }
+
+  @Test
+  public void withLateDeadLetters_refusesNullAndWindowedInput_withTheFix() {
+    EventWindows<Event> windows = windows("fixed:1m", TriggerPolicy.onTimeOnly());
+    assertEquals(
+        "withLateDeadLetters() needs a payload function, e.g. Event::payload, got null",
+        assertThrows(IllegalArgumentException.class, () -> windows.withLateDeadLetters(null))
+            .getMessage());
+
+    PCollection<Event> windowed =
+        p.apply(Create.of(Event.of("e", "k", T0, 1, "{}")).withCoder(EventCoder.of()))
+            .apply("AlreadyWindowed", windows);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> windowed.apply(windows.withLateDeadLetters(Event::payload)));
+    assertThat(e.getMessage(), containsString("apply EventWindows instead of that windowing"));
+    p.enableAbandonedNodeEnforcement(false);
   }
 }
