@@ -120,6 +120,13 @@ final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
     if (currentTarget == null || target != currentTarget || hold != currentHold) {
       // An element earlier than everything waiting: bring the release forward and lower the hold
       // so that it is not late downstream when it is let through.
+      if (currentTarget != null) {
+        // Some timer stores keep a timer's old output timestamp when it is set again for the same
+        // firing time (Beam's InMemoryTimerInternals, which FlinkRunner uses in batch mode), and
+        // the earlier elements released by it would then be refused; cleared first, every runner
+        // takes the new hold.
+        release.clear();
+      }
       release.withOutputTimestamp(new Instant(hold)).set(new Instant(target));
       releaseAt.write(target);
       holdAt.write(hold);
