@@ -33,6 +33,7 @@ public final class FlinkRest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration POLL_EVERY = Duration.ofMillis(250);
+  private static final Duration RETRY_EVERY = Duration.ofSeconds(1);
 
   private final URI base;
   private final HttpClient http;
@@ -115,7 +116,7 @@ public final class FlinkRest {
         throw new IOException(
             "job " + jobId + " is still " + state + " after " + timeout + "; expected " + states);
       }
-      pause();
+      pause(POLL_EVERY);
     }
   }
 
@@ -131,8 +132,7 @@ public final class FlinkRest {
     if (targetDirectory != null) {
       body.put("target-directory", targetDirectory);
     }
-    String request = post("jobs/" + jobId + "/savepoints", body).path("request-id").asText();
-    return awaitSavepoint(jobId, request, timeout);
+    return savepoint(jobId, "jobs/" + jobId + "/savepoints", body, timeout);
   }
 
   /**
@@ -149,8 +149,7 @@ public final class FlinkRest {
     if (targetDirectory != null) {
       body.put("targetDirectory", targetDirectory);
     }
-    String request = post("jobs/" + jobId + "/stop", body).path("request-id").asText();
-    return awaitSavepoint(jobId, request, timeout);
+    return savepoint(jobId, "jobs/" + jobId + "/stop", body, timeout);
   }
 
   /** Cancels a job without a savepoint. */
@@ -160,36 +159,58 @@ public final class FlinkRest {
             .method("PATCH", HttpRequest.BodyPublishers.noBody()));
   }
 
-  private String awaitSavepoint(String jobId, String requestId, Duration timeout)
+  /**
+   * Requests a savepoint and waits for it. A task that is just finishing (a source at the end of
+   * its input, such as the impulse that starts a splittable read) declines it as not ready; that
+   * passes with the next checkpoint, so the request is repeated until the timeout.
+   */
+  private String savepoint(String jobId, String path, JsonNode body, Duration timeout)
       throws IOException {
-    if (requestId.isEmpty()) {
-      throw new IOException("the cluster did not accept the savepoint request for job " + jobId);
-    }
     Instant deadline = Instant.now().plus(timeout);
     while (true) {
-      JsonNode status = get("jobs/" + jobId + "/savepoints/" + requestId);
-      if ("COMPLETED".equals(status.path("status").path("id").asText())) {
-        JsonNode operation = status.path("operation");
-        if (operation.has("location")) {
-          return operation.path("location").asText();
-        }
+      String request = post(path, body).path("request-id").asText();
+      if (request.isEmpty()) {
+        throw new IOException("the cluster did not accept the savepoint request for job " + jobId);
+      }
+      JsonNode operation = awaitOperation(jobId, request, deadline, timeout);
+      if (operation.has("location")) {
+        return operation.path("location").asText();
+      }
+      String failure = operation.path("failure-cause").path("stack-trace").asText("");
+      if (!isTransient(failure) || Instant.now().isAfter(deadline)) {
         throw new IOException(
             "savepoint of job "
                 + jobId
                 + " failed: "
-                + operation
-                    .path("failure-cause")
-                    .path("stack-trace")
-                    .asText("")
-                    .lines()
-                    .findFirst()
-                    .orElse(operation.toString()));
+                + failure.lines().findFirst().orElse(operation.toString()));
+      }
+      pause(RETRY_EVERY);
+    }
+  }
+
+  private JsonNode awaitOperation(
+      String jobId, String requestId, Instant deadline, Duration timeout) throws IOException {
+    while (true) {
+      JsonNode status = get("jobs/" + jobId + "/savepoints/" + requestId);
+      if ("COMPLETED".equals(status.path("status").path("id").asText())) {
+        return status.path("operation");
       }
       if (Instant.now().isAfter(deadline)) {
         throw new IOException("savepoint of job " + jobId + " not done after " + timeout);
       }
-      pause();
+      pause(POLL_EVERY);
     }
+  }
+
+  /**
+   * Failures of a savepoint that come from asking a task that is finishing at that moment: it is
+   * not ready, or it is gone from its TaskManager before the JobManager has heard of it.
+   */
+  private static boolean isTransient(String failure) {
+    return failure.contains("tasks not ready")
+        || failure.contains("unknown task")
+        || failure.contains("Task local checkpoint failure")
+        || failure.contains("not all required tasks are currently running");
   }
 
   private String rootCause(String jobId) {
@@ -256,9 +277,9 @@ public final class FlinkRest {
     return body;
   }
 
-  private static void pause() throws IOException {
+  private static void pause(Duration duration) throws IOException {
     try {
-      Thread.sleep(POLL_EVERY.toMillis());
+      Thread.sleep(duration.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while waiting for the Flink cluster", e);

@@ -24,7 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class FakeFlinkRest implements AutoCloseable {
   private final HttpServer server;
-  private final Map<String, String[]> answers = new ConcurrentHashMap<>();
+  private final Map<String, List<String[]>> answers = new ConcurrentHashMap<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
 
   private FakeFlinkRest(HttpServer server) {
@@ -42,9 +42,7 @@ public final class FakeFlinkRest implements AutoCloseable {
               new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
           String request = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
           fake.requests.add(body.isEmpty() ? request : request + " " + body);
-          String[] answer =
-              fake.answers.getOrDefault(
-                  request, new String[] {"404", "{\"errors\":[\"Not found: " + request + "\"]}"});
+          String[] answer = fake.next(request);
           byte[] bytes = answer[1].getBytes(StandardCharsets.UTF_8);
           exchange.sendResponseHeaders(Integer.parseInt(answer[0]), bytes.length);
           try (OutputStream out = exchange.getResponseBody()) {
@@ -55,10 +53,23 @@ public final class FakeFlinkRest implements AutoCloseable {
     return fake;
   }
 
-  /** Answers {@code "METHOD /path"} with this status and JSON body from now on. */
+  /**
+   * Answers {@code "METHOD /path"} with this status and JSON body. Answers given for the same
+   * request are used in turn, the last one from then on.
+   */
   public FakeFlinkRest answer(String request, int status, String json) {
-    answers.put(request, new String[] {Integer.toString(status), json});
+    answers
+        .computeIfAbsent(request, r -> new CopyOnWriteArrayList<>())
+        .add(new String[] {Integer.toString(status), json});
     return this;
+  }
+
+  private synchronized String[] next(String request) {
+    List<String[]> queue = answers.get(request);
+    if (queue == null || queue.isEmpty()) {
+      return new String[] {"404", "{\"errors\":[\"Not found: " + request + "\"]}"};
+    }
+    return queue.size() > 1 ? queue.remove(0) : queue.get(0);
   }
 
   /** {@code localhost:<port>}, as {@code --flinkMaster} takes it. */

@@ -34,6 +34,29 @@ public class FlinkRestTest {
   }
 
   @Test
+  public void savepointDeclinedByAFinishingTask_isRequestedAgain() throws IOException {
+    try (FakeFlinkRest fake = FakeFlinkRest.start()) {
+      fake.answer("POST /jobs/j1/stop", 202, "{\"request-id\":\"r1\"}")
+          .answer("POST /jobs/j1/stop", 202, "{\"request-id\":\"r2\"}")
+          .answer(
+              "GET /jobs/j1/savepoints/r1",
+              200,
+              "{\"status\":{\"id\":\"COMPLETED\"},\"operation\":{\"failure-cause\":{\"stack-trace\":"
+                  + "\"CheckpointException: Checkpoint was declined (tasks not ready)\"}}}")
+          .answer(
+              "GET /jobs/j1/savepoints/r2",
+              200,
+              "{\"status\":{\"id\":\"COMPLETED\"},\"operation\":{\"location\":\"file:/sp/2\"}}");
+
+      String path =
+          FlinkRest.at(fake.address()).stopWithSavepoint("j1", null, false, Duration.ofSeconds(20));
+
+      assertEquals("file:/sp/2", path);
+      assertEquals(2, fake.requests().stream().filter(r -> r.startsWith("POST")).count());
+    }
+  }
+
+  @Test
   public void failedSavepoint_throws_withTheCause() throws IOException {
     try (FakeFlinkRest fake = FakeFlinkRest.start()) {
       fake.answer("POST /jobs/j1/savepoints", 202, "{\"request-id\":\"r1\"}")
