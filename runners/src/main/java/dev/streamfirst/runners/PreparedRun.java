@@ -3,6 +3,7 @@ package dev.streamfirst.runners;
 import dev.streamfirst.pipelines.PipelineDefinition;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.ApplicationNameOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
@@ -38,6 +39,10 @@ public final class PreparedRun {
       PipelineDefinition<?> definition, RunnerChecks checks, String... flags) {
     PipelineOptions options =
         PipelineOptionsFactory.fromArgs(flags).withValidation().as(definition.optionsClass());
+    if (!PlannedRun.givenOptionNames(flags).contains("appName")) {
+      // Runners name jobs after it (rollup-<user>-<time>), so a cluster's job list says what runs.
+      options.as(ApplicationNameOptions.class).setAppName(definition.name());
+    }
     RunnerDefaults.beforeBuild(options, flags);
     Pipeline pipeline = definition.create(options);
     PlannedRun plan = PlannedRun.of(pipeline, flags);
