@@ -7,6 +7,7 @@ import dev.streamfirst.pipelines.options.InvalidOptionsException;
 import dev.streamfirst.runners.dataflow.DataflowSpecs;
 import dev.streamfirst.runners.flink.FlinkCommand;
 import dev.streamfirst.runners.flink.FlinkRest;
+import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -130,10 +132,23 @@ public final class Launcher {
     long started = System.nanoTime();
     PipelineResult result = pipeline.run();
     PipelineOptions options = pipeline.getOptions();
-    String submitted = describeSubmission(options);
-    if (!submitted.isEmpty()) {
-      out.println(submitted);
-    }
+    Optional<FlinkRest.Job> onCluster = clusterJob(options);
+    onCluster.ifPresent(
+        job ->
+            out.println(
+                "Submitted Flink job "
+                    + job.id()
+                    + " — web UI http://"
+                    + RunnerDefaults.flinkCluster(options).orElseThrow()
+                    + "/#/job/running/"
+                    + job.id()
+                    + "/overview"));
+    // A detached Flink job's counters come from the cluster while it runs.
+    Supplier<RunSummary> progress =
+        () ->
+            onCluster
+                .map(job -> clusterSummary(options, job, result, started))
+                .orElseGet(() -> RunSummary.of(result, started));
     boolean outlives = RunnerDefaults.outlivesLauncher(options);
     AtomicBoolean finished = new AtomicBoolean(false);
     Thread onInterrupt =
@@ -144,7 +159,7 @@ public final class Launcher {
                 if (outlives) {
                   // A cluster or Dataflow job belongs to its service: leaving the launcher only
                   // stops following it.
-                  out.println(RunSummary.of(result, started).describe("Left running"));
+                  out.println(progress.get().describe("Left running"));
                   out.println(stopHint(options));
                   return;
                 }
@@ -164,7 +179,7 @@ public final class Launcher {
         if (state != null && state.isTerminal()) {
           break;
         }
-        out.println(RunSummary.of(result, started).progressLine());
+        out.println(progress.get().progressLine());
       }
       finished.set(true);
       RunSummary summary = RunSummary.of(result, started);
@@ -238,8 +253,8 @@ public final class Launcher {
     }
   }
 
-  /** Where a job went, for jobs that live on a cluster: its id and how to look at it. */
-  private static String describeSubmission(PipelineOptions options) {
+  /** The job on the Flink cluster the pipeline was submitted to, if it went to one. */
+  private static Optional<FlinkRest.Job> clusterJob(PipelineOptions options) {
     return RunnerDefaults.flinkCluster(options)
         .flatMap(
             cluster -> {
@@ -248,17 +263,19 @@ public final class Launcher {
               } catch (IOException e) {
                 return Optional.empty();
               }
-            })
-        .map(
-            job ->
-                "Submitted Flink job "
-                    + job.id()
-                    + " — web UI http://"
-                    + RunnerDefaults.flinkCluster(options).get()
-                    + "/#/job/running/"
-                    + job.id()
-                    + "/overview")
-        .orElse("");
+            });
+  }
+
+  private static RunSummary clusterSummary(
+      PipelineOptions options, FlinkRest.Job job, PipelineResult result, long started) {
+    try {
+      return RunSummary.of(
+          FlinkRest.at(RunnerDefaults.flinkCluster(options).orElseThrow())
+              .counters(job.id(), StreamfirstMetrics.NAMESPACE),
+          started);
+    } catch (IOException e) {
+      return RunSummary.of(result, started);
+    }
   }
 
   private static String stopHint(PipelineOptions options) {

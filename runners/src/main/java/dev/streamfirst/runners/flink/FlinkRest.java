@@ -7,15 +7,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A small client for the Flink REST API of a session cluster: what runs, savepoints, stopping.
@@ -150,6 +154,37 @@ public final class FlinkRest {
       body.put("targetDirectory", targetDirectory);
     }
     return savepoint(jobId, "jobs/" + jobId + "/stop", body, timeout);
+  }
+
+  /**
+   * The job's Beam counters in {@code namespace} as Flink reports them while it runs (Beam's own
+   * metric results arrive only when a job ends): summed over steps and subtasks, by counter name.
+   * Flink names them {@code <step>.<namespace>_<name>}.
+   */
+  public Map<String, Long> counters(String jobId, String namespace) throws IOException {
+    String prefix = namespace + "_";
+    Map<String, Long> totals = new TreeMap<>();
+    for (JsonNode vertex : get("jobs/" + jobId).path("vertices")) {
+      String metrics =
+          "jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics";
+      List<String> ids = new ArrayList<>();
+      for (JsonNode metric : get(metrics)) {
+        String id = metric.path("id").asText();
+        if (id.substring(id.lastIndexOf('.') + 1).startsWith(prefix)) {
+          ids.add(id);
+        }
+      }
+      if (ids.isEmpty()) {
+        continue;
+      }
+      String query = URLEncoder.encode(String.join(",", ids), StandardCharsets.UTF_8);
+      for (JsonNode value : get(metrics + "?agg=sum&get=" + query)) {
+        String id = value.path("id").asText();
+        String name = id.substring(id.lastIndexOf('.') + 1 + prefix.length());
+        totals.merge(name, value.path("sum").asLong(), Long::sum);
+      }
+    }
+    return totals;
   }
 
   /** Cancels a job without a savepoint. */

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.Test;
 
 public class FlinkRestTest {
@@ -101,6 +102,34 @@ public class FlinkRestTest {
     IOException e = assertThrows(IOException.class, rest::jobs);
     assertThat(
         e.getMessage(), containsString("no Flink cluster answers at http://localhost:" + port));
+  }
+
+  @Test
+  public void counters_areSummedOverSteps_byName() throws IOException {
+    try (FakeFlinkRest fake = FakeFlinkRest.start()) {
+      fake.answer("GET /jobs/j1", 200, "{\"vertices\":[{\"id\":\"v1\"},{\"id\":\"v2\"}]}")
+          .answer(
+              "GET /jobs/j1/vertices/v1/subtasks/metrics",
+              200,
+              "[{\"id\":\"Rollup/ParseEvents/ParseJson.streamfirst_events_read\"},"
+                  + "{\"id\":\"Rollup/ParseEvents/ParseJson.numRecordsIn\"}]")
+          .answer(
+              "GET /jobs/j1/vertices/v1/subtasks/metrics",
+              200,
+              "[{\"id\":\"Rollup/ParseEvents/ParseJson.streamfirst_events_read\",\"sum\":120.0}]")
+          .answer(
+              "GET /jobs/j1/vertices/v2/subtasks/metrics",
+              200,
+              "[{\"id\":\"Rollup/Dedup/DropDuplicates.streamfirst_duplicates_dropped\"}]")
+          .answer(
+              "GET /jobs/j1/vertices/v2/subtasks/metrics",
+              200,
+              "[{\"id\":\"Rollup/Dedup/DropDuplicates.streamfirst_duplicates_dropped\",\"sum\":7.0}]");
+
+      assertEquals(
+          Map.of("events_read", 120L, "duplicates_dropped", 7L),
+          FlinkRest.at(fake.address()).counters("j1", "streamfirst"));
+    }
   }
 
   @Test
