@@ -1,14 +1,25 @@
 package dev.streamfirst.runners;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.streamfirst.pipelines.PipelineCatalog;
 import dev.streamfirst.pipelines.PipelineDefinition;
 import dev.streamfirst.pipelines.options.InvalidOptionsException;
+import dev.streamfirst.runners.dataflow.DataflowSpecs;
+import dev.streamfirst.runners.flink.FlinkCommand;
+import dev.streamfirst.runners.flink.FlinkRest;
+import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -54,6 +65,11 @@ public final class Launcher {
         return OK;
       case "run":
         return runPipeline(Arrays.copyOfRange(args, 1, args.length));
+      case "dataflow-spec":
+        return dataflowSpec(Arrays.copyOfRange(args, 1, args.length));
+      case "flink":
+        return FlinkCommand.forProject(out, err, ProjectRoot.path())
+            .run(Arrays.asList(args).subList(1, args.length));
       default:
         err.println("error: unknown command '" + args[0] + "'");
         usage(err);
@@ -87,13 +103,9 @@ public final class Launcher {
       return OK;
     }
 
-    PipelineOptions options;
-    Pipeline pipeline;
+    PreparedRun prepared;
     try {
-      options =
-          PipelineOptionsFactory.fromArgs(flags).withValidation().as(definition.optionsClass());
-      RunnerDefaults.apply(options, flags);
-      pipeline = definition.create(options);
+      prepared = PreparedRun.of(definition, flags);
     } catch (InvalidOptionsException e) {
       err.println("error: " + e.getMessage());
       err.println("(run './streamfirst run " + name + " --help' for every option)");
@@ -104,25 +116,53 @@ public final class Launcher {
       return USAGE;
     }
 
+    PipelineOptions options = prepared.options();
     out.println(
         "Running "
             + name
             + " on "
             + options.getRunner().getSimpleName()
+            + RunnerDefaults.flinkCluster(options).map(c -> " at " + c).orElse("")
             + " — "
             + RunSummary.describeIo(options));
-    return execute(pipeline);
+    return execute(prepared.pipeline());
   }
 
   private int execute(Pipeline pipeline) {
     long started = System.nanoTime();
     PipelineResult result = pipeline.run();
+    PipelineOptions options = pipeline.getOptions();
+    Optional<FlinkRest.Job> onCluster = clusterJob(options);
+    onCluster.ifPresent(
+        job ->
+            out.println(
+                "Submitted Flink job "
+                    + job.id()
+                    + " — web UI http://"
+                    + RunnerDefaults.flinkCluster(options).orElseThrow()
+                    + "/#/job/running/"
+                    + job.id()
+                    + "/overview"));
+    // A detached Flink job's counters come from the cluster while it runs.
+    Supplier<RunSummary> progress =
+        () ->
+            onCluster
+                .map(job -> clusterSummary(options, job, result, started))
+                .orElseGet(() -> RunSummary.of(result, started));
+    boolean outlives = RunnerDefaults.outlivesLauncher(options);
     AtomicBoolean finished = new AtomicBoolean(false);
     Thread onInterrupt =
         new Thread(
             () -> {
               if (!finished.get()) {
                 out.println();
+                if (outlives) {
+                  // A cluster or Dataflow job belongs to its service: leaving the launcher only
+                  // stops following it.
+                  out.println(progress.get().describe("Left running"));
+                  out.println(stopHint(options));
+                  return;
+                }
                 out.println(RunSummary.of(result, started).describe("Stopped"));
                 try {
                   result.cancel();
@@ -139,7 +179,7 @@ public final class Launcher {
         if (state != null && state.isTerminal()) {
           break;
         }
-        out.println(RunSummary.of(result, started).progressLine());
+        out.println(progress.get().progressLine());
       }
       finished.set(true);
       RunSummary summary = RunSummary.of(result, started);
@@ -163,6 +203,88 @@ public final class Launcher {
     }
   }
 
+  /**
+   * Translates a pipeline into its Dataflow job spec offline and writes it to a file: what would be
+   * submitted, checked without a Google Cloud account.
+   */
+  private int dataflowSpec(String[] args) {
+    if (args.length == 0 || args[0].startsWith("-")) {
+      err.println("error: dataflow-spec needs a pipeline, e.g. ./streamfirst dataflow-spec rollup");
+      return USAGE;
+    }
+    Optional<PipelineDefinition<?>> found = PipelineCatalog.find(args[0]);
+    if (found.isEmpty()) {
+      err.println("error: unknown pipeline '" + args[0] + "'; see ./streamfirst list");
+      return USAGE;
+    }
+    Path output = Path.of(System.getProperty("user.dir"), "out", args[0] + "-dataflow-job.json");
+    List<String> flags = new ArrayList<>();
+    for (String arg : Arrays.copyOfRange(args, 1, args.length)) {
+      if (arg.startsWith("--output=")) {
+        output = Path.of(arg.substring("--output=".length())).toAbsolutePath();
+      } else {
+        flags.add(arg);
+      }
+    }
+    long started = System.nanoTime();
+    try {
+      JsonNode spec = DataflowSpecs.translate(found.get(), flags.toArray(new String[0]));
+      Files.createDirectories(output.getParent());
+      Files.writeString(output, spec.toPrettyString(), StandardCharsets.UTF_8);
+      List<String> steps = DataflowSpecs.stepNames(spec);
+      out.printf(
+          Locale.ROOT,
+          "Translated %s for Dataflow in %.1f s, offline (nothing submitted): %s job, %d steps%n",
+          args[0],
+          (System.nanoTime() - started) / 1e9,
+          DataflowSpecs.isStreaming(spec) ? "streaming" : "batch",
+          steps.size());
+      out.println(
+          "  top-level steps: "
+              + String.join(", ", steps.stream().map(s -> s.split("/", 2)[0]).distinct().toList()));
+      out.println("  job spec → " + output);
+      return OK;
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return USAGE;
+    } catch (IOException | RuntimeException e) {
+      err.println("error: the translation failed: " + rootMessage(e));
+      return FAILED;
+    }
+  }
+
+  /** The job on the Flink cluster the pipeline was submitted to, if it went to one. */
+  private static Optional<FlinkRest.Job> clusterJob(PipelineOptions options) {
+    return RunnerDefaults.flinkCluster(options)
+        .flatMap(
+            cluster -> {
+              try {
+                return FlinkRest.at(cluster).jobNamed(options.getJobName());
+              } catch (IOException e) {
+                return Optional.empty();
+              }
+            });
+  }
+
+  private static RunSummary clusterSummary(
+      PipelineOptions options, FlinkRest.Job job, PipelineResult result, long started) {
+    try {
+      return RunSummary.of(
+          FlinkRest.at(RunnerDefaults.flinkCluster(options).orElseThrow())
+              .counters(job.id(), StreamfirstMetrics.NAMESPACE),
+          started);
+    } catch (IOException e) {
+      return RunSummary.of(result, started);
+    }
+  }
+
+  private static String stopHint(PipelineOptions options) {
+    return RunnerDefaults.flinkCluster(options).isPresent()
+        ? "The job keeps running on the cluster; see it with './streamfirst flink status', stop it"
+            + " with a savepoint with './streamfirst flink stop-job <job-id>'."
+        : "The job keeps running on " + options.getRunner().getSimpleName() + "; stop it there.";
+  }
+
   private static String rootMessage(Throwable t) {
     Throwable cause = t;
     while (cause.getCause() != null && cause.getCause() != cause) {
@@ -182,5 +304,10 @@ public final class Launcher {
     to.println("                             input, DirectRunner, results in ./out/)");
     to.println("  run <pipeline> --help      every option of a pipeline");
     to.println("  list                       the pipelines");
+    to.println("  dataflow-spec <pipeline> [--flags] [--output=file.json]");
+    to.println("                             the Dataflow job spec, translated offline");
+    to.println("  flink start|status|stop    a local Flink session cluster (web UI on :8081);");
+    to.println("                             submit with --runner=FlinkRunner");
+    to.println("                             --flinkMaster=localhost:8081");
   }
 }

@@ -23,6 +23,11 @@ final class RunSummary {
     this.seconds = seconds;
   }
 
+  /** A summary of counters read elsewhere (e.g. from a Flink cluster's REST API), by name. */
+  static RunSummary of(Map<String, Long> counters, long startedNanos) {
+    return new RunSummary(new HashMap<>(counters), (System.nanoTime() - startedNanos) / 1e9);
+  }
+
   static RunSummary of(PipelineResult result, long startedNanos) {
     Map<String, Long> counters = new HashMap<>();
     try {

@@ -1,36 +1,190 @@
 package dev.streamfirst.runners;
 
-import java.util.Arrays;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.streamfirst.runners.flink.FlinkRest;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.beam.runners.dataflow.DataflowRunner;
+import org.apache.beam.runners.dataflow.options.DataflowPipelineOptions;
+import org.apache.beam.runners.dataflow.options.DataflowPipelineWorkerPoolOptions.AutoscalingAlgorithmType;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.StreamingOptions;
 
 /**
- * What each runner needs from the launcher. Pipelines never see this: the runner stays an option.
+ * What each runner gets from the launcher unless the user says otherwise. Pipelines never see this:
+ * the runner stays an option.
+ *
+ * <table>
+ *   <caption>Defaults</caption>
+ *   <tr><th>runner</th><th>default</th><th>why</th></tr>
+ *   <tr><td>Direct</td><td>no immutability/encodability checks, non-blocking run</td>
+ *       <td>the checks are for tests; the launcher reports progress</td></tr>
+ *   <tr><td>Flink, any</td><td>{@code --fasterCopy}</td><td>no defensive copies between chained
+ *       steps; our transforms never mutate inputs (DirectRunner tests enforce it)</td></tr>
+ *   <tr><td>Flink {@code [local]}</td><td>{@code --parallelism} = cores</td><td></td></tr>
+ *   <tr><td>Flink cluster ({@code host:port})</td><td>{@code --filesToStage} = the bundled jar;
+ *       {@code --parallelism} = the cluster's slots; detached submission</td><td>the cluster
+ *       needs the pipeline's classes; the job outlives the launcher</td></tr>
+ *   <tr><td>Flink, streaming</td><td>checkpoints every {@value #CHECKPOINT_INTERVAL_MS} ms,
+ *       exactly once, retained on cancel; finished sources shut down</td><td>a restart loses
+ *       nothing; a source that ends ({@code count=}) lets the job finish</td></tr>
+ *   <tr><td>Flink, {@code --stateBackend}</td><td>{@code hashmap} means {@code filesystem};
+ *       storage in {@code .flink/checkpoints}</td><td>Flink's name for Beam's heap backend</td></tr>
+ *   <tr><td>Dataflow, streaming</td><td>Streaming Engine, throughput-based autoscaling</td>
+ *       <td></td></tr>
+ * </table>
  */
-final class RunnerDefaults {
+public final class RunnerDefaults {
+  /**
+   * How often a streaming Flink job checkpoints unless {@code --checkpointingInterval} is given.
+   */
+  public static final long CHECKPOINT_INTERVAL_MS = 30_000;
+
+  /** Beam's FlinkRunner names Flink's heap state backend ({@code hashmap}) "filesystem". */
+  static final String HEAP_BACKEND = "filesystem";
+
+  static final String ROCKSDB_BACKEND = "rocksdb";
+
+  private static final Set<String> EMBEDDED_MASTERS = Set.of("[local]", "[auto]", "[collection]");
+
   private RunnerDefaults() {}
 
-  /** Applies defaults for the chosen runner, leaving alone every option the user gave. */
-  static void apply(PipelineOptions options, String[] flags) {
-    if (DirectRunner.class.equals(options.getRunner())) {
-      DirectOptions direct = options.as(DirectOptions.class);
-      // The launcher reports progress while the job runs, so it must not block in run().
-      direct.setBlockOnRun(false);
-      // The immutability and encodability checks catch bugs in user DoFns, which is what tests
-      // are for (they keep them on); in a run they walk the pipeline graph for every bundle and
-      // cost more than half of DirectRunner's time.
-      if (!given(flags, "enforceImmutability")) {
-        direct.setEnforceImmutability(false);
+  /**
+   * Runner-wide defaults. They are applied before the pipeline is built, because building it
+   * already hands the options to the runner (FlinkRunner picks the files to stage then).
+   */
+  public static void beforeBuild(PipelineOptions options, String... flags) {
+    Set<String> given = PlannedRun.givenOptionNames(flags);
+    Class<?> runner = options.getRunner();
+    if (DirectRunner.class.equals(runner)) {
+      direct(options.as(DirectOptions.class), given);
+    } else if (FlinkRunner.class.equals(runner)) {
+      flink(options.as(FlinkPipelineOptions.class), given);
+    }
+  }
+
+  /** Defaults that depend on what the built pipeline is: streaming or batch. */
+  public static void forPipeline(PlannedRun run) {
+    Class<?> runner = run.runner();
+    if (FlinkRunner.class.equals(runner) && run.streaming()) {
+      flinkStreaming(run.options().as(FlinkPipelineOptions.class), run);
+    } else if (DataflowRunner.class.equals(runner) && run.streaming()) {
+      dataflowStreaming(run.options().as(DataflowPipelineOptions.class), run);
+    }
+  }
+
+  /** The {@code host:port} of the Flink cluster a FlinkRunner job goes to; empty if embedded. */
+  public static Optional<String> flinkCluster(PipelineOptions options) {
+    if (!FlinkRunner.class.equals(options.getRunner())) {
+      return Optional.empty();
+    }
+    String master = options.as(FlinkPipelineOptions.class).getFlinkMaster();
+    return master == null || EMBEDDED_MASTERS.contains(master) || !master.matches(".+:\\d+")
+        ? Optional.empty()
+        : Optional.of(master.replaceFirst("^https?://", ""));
+  }
+
+  /**
+   * Whether the job keeps running where it was submitted when the launcher exits (a Flink cluster,
+   * Dataflow), so interrupting the launcher must not cancel it.
+   */
+  public static boolean outlivesLauncher(PipelineOptions options) {
+    return flinkCluster(options).isPresent() || DataflowRunner.class.equals(options.getRunner());
+  }
+
+  private static void direct(DirectOptions direct, Set<String> given) {
+    // The launcher reports progress while the job runs, so it must not block in run().
+    direct.setBlockOnRun(false);
+    // The immutability and encodability checks catch bugs in user DoFns, which is what tests are
+    // for (they keep them on); in a run they walk the pipeline graph for every bundle and cost
+    // more than half of DirectRunner's time.
+    if (!given.contains("enforceImmutability")) {
+      direct.setEnforceImmutability(false);
+    }
+    if (!given.contains("enforceEncodability")) {
+      direct.setEnforceEncodability(false);
+    }
+  }
+
+  private static void flink(FlinkPipelineOptions flink, Set<String> given) {
+    if (!given.contains("fasterCopy")) {
+      flink.setFasterCopy(true);
+    }
+    String backend = flink.getStateBackend();
+    if (backend != null) {
+      String normalized = backend.trim().toLowerCase(Locale.ROOT);
+      flink.setStateBackend(normalized.equals("hashmap") ? HEAP_BACKEND : normalized);
+      if (flink.getStateBackendStoragePath() == null) {
+        flink.setStateBackendStoragePath(
+            ProjectRoot.flinkHome().resolve("checkpoints").toUri().toString());
       }
-      if (!given(flags, "enforceEncodability")) {
-        direct.setEnforceEncodability(false);
+    }
+    Optional<String> cluster = flinkCluster(flink);
+    if (cluster.isEmpty()) {
+      if ("[local]".equals(flink.getFlinkMaster()) && !given.contains("parallelism")) {
+        flink.setParallelism(Runtime.getRuntime().availableProcessors());
+      }
+      return;
+    }
+    if (!given.contains("filesToStage")) {
+      ProjectRoot.bundledJar().ifPresent(jar -> flink.setFilesToStage(List.of(jar.toString())));
+    }
+    if (!given.contains("parallelism")) {
+      FlinkRest.at(cluster.get())
+          .overview()
+          .map(o -> o.path("slots-total").asInt())
+          .filter(slots -> slots > 0)
+          .ifPresent(flink::setParallelism);
+    }
+    if (!given.contains("attachedMode")) {
+      // The job belongs to the cluster: the launcher follows it, and may leave, without holding a
+      // client connection that ends with it.
+      flink.setAttachedMode(false);
+    }
+    if (!given.contains("jobCheckIntervalInSecs")) {
+      flink.setJobCheckIntervalInSecs(1);
+    }
+  }
+
+  private static void flinkStreaming(FlinkPipelineOptions flink, PlannedRun run) {
+    flink.as(StreamingOptions.class).setStreaming(true);
+    if (!run.given("checkpointingInterval")) {
+      flink.setCheckpointingInterval(CHECKPOINT_INTERVAL_MS);
+    }
+    if (flink.getCheckpointingInterval() != null && flink.getCheckpointingInterval() > 0) {
+      if (!run.given("externalizedCheckpointsEnabled")) {
+        flink.setExternalizedCheckpointsEnabled(true);
+      }
+      if (!run.given("retainExternalizedCheckpointsOnCancellation")) {
+        flink.setRetainExternalizedCheckpointsOnCancellation(true);
+      }
+      if (!run.given("shutdownSourcesAfterIdleMs")) {
+        // Beam keeps finished sources alive when checkpointing is on, for Flink versions that
+        // could not checkpoint after a task finished; Flink 1.19 can (FLIP-147), and a source
+        // that ends (generator count=) must let the job finish.
+        flink.setShutdownSourcesAfterIdleMs(0L);
       }
     }
   }
 
-  private static boolean given(String[] flags, String option) {
-    return Arrays.stream(flags)
-        .anyMatch(f -> f.equals("--" + option) || f.startsWith("--" + option + "="));
+  private static void dataflowStreaming(DataflowPipelineOptions dataflow, PlannedRun run) {
+    dataflow.setStreaming(true);
+    if (!run.given("enableStreamingEngine")) {
+      dataflow.setEnableStreamingEngine(true);
+    }
+    if (!run.given("autoscalingAlgorithm")) {
+      dataflow.setAutoscalingAlgorithm(AutoscalingAlgorithmType.THROUGHPUT_BASED);
+    }
+  }
+
+  /** The cluster overview, for checks that compare a job with the cluster it goes to. */
+  static Optional<JsonNode> clusterOverview(PipelineOptions options) {
+    return flinkCluster(options).flatMap(c -> FlinkRest.at(c).overview());
   }
 }

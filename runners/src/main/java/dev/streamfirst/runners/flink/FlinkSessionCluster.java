@@ -1,0 +1,456 @@
+package dev.streamfirst.runners.flink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A real Flink 1.19 session cluster on this machine: a JobManager and a TaskManager, each its own
+ * JVM, started from the libraries the build copied to {@code runners/flink-cluster/target/lib} (no
+ * Flink distribution needed). Everything it writes (configuration, logs, pids, checkpoints,
+ * savepoints) stays under {@link FlinkClusterSettings#home()}; it outlives the JVM that started it
+ * until {@link #stop} is called, from this JVM or a later one via {@link #find}.
+ *
+ * <pre>{@code
+ * FlinkSessionCluster cluster = FlinkSessionCluster.start(settings, Duration.ofMinutes(2));
+ * // submit with --runner=FlinkRunner --flinkMaster=cluster.master()
+ * FlinkSessionCluster.find(settings.home()).ifPresent(c -> c.stop(Duration.ofSeconds(30)));
+ * }</pre>
+ */
+public final class FlinkSessionCluster {
+  static final String JOB_MANAGER_CLASS =
+      "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
+  static final String TASK_MANAGER_CLASS =
+      "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
+  private static final String RESOURCE_TOOL = "org.apache.flink.runtime.util.bash.BashJavaUtils";
+  private static final String RESOURCE_RESULT = "BASH_JAVA_UTILS_EXEC_RESULT:";
+  private static final String STATE_FILE = "cluster.properties";
+  private static final Duration POLL_EVERY = Duration.ofMillis(250);
+
+  private final Path home;
+  private final int restPort;
+  private final long jobManagerPid;
+  private final long taskManagerPid;
+  private final Instant started;
+
+  private FlinkSessionCluster(
+      Path home, int restPort, long jobManagerPid, long taskManagerPid, Instant started) {
+    this.home = home;
+    this.restPort = restPort;
+    this.jobManagerPid = jobManagerPid;
+    this.taskManagerPid = taskManagerPid;
+    this.started = started;
+  }
+
+  /**
+   * Starts the cluster and returns once its TaskManager has registered all of its slots.
+   *
+   * @throws IllegalStateException if a cluster from the same folder still runs, a port is taken or
+   *     the libraries are missing; each message says what to do
+   * @throws IOException if a process fails to come up (with the end of its log)
+   */
+  public static FlinkSessionCluster start(FlinkClusterSettings settings, Duration timeout)
+      throws IOException {
+    Path home = settings.home();
+    Optional<FlinkSessionCluster> existing = find(home);
+    if (existing.isPresent()) {
+      if (existing.get().isAlive()) {
+        throw new IllegalStateException(
+            "a Flink cluster from "
+                + home
+                + " already runs at "
+                + existing.get().rest().uri()
+                + " (pids "
+                + existing.get().jobManagerPid
+                + ", "
+                + existing.get().taskManagerPid
+                + "); stop it first");
+      }
+      existing.get().stop(Duration.ofSeconds(10));
+    }
+    requireLibraries(settings.lib());
+    requireFreePort(settings.restPort(), "REST/web UI", "--port");
+    requireFreePort(settings.rpcPort(), "JobManager RPC", "--rpcPort");
+
+    Path conf = home.resolve("conf");
+    Path logs = home.resolve("log");
+    for (String dir :
+        List.of("conf", "log", "tmp", "blob", "web", "plugins", "checkpoints", "savepoints")) {
+      Files.createDirectories(home.resolve(dir));
+    }
+    Files.writeString(conf.resolve("config.yaml"), configYaml(settings), StandardCharsets.UTF_8);
+    try (InputStream log4j =
+        FlinkSessionCluster.class.getResourceAsStream("log4j-cluster.properties")) {
+      Files.copy(log4j, conf.resolve("log4j.properties"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    Instant begun = Instant.now();
+    // Each answer takes a JVM start; ask for both at once.
+    CompletableFuture<List<List<String>>> tmParams =
+        CompletableFuture.supplyAsync(() -> resourceParams(settings, "GET_TM_RESOURCE_PARAMS"));
+    List<List<String>> jm;
+    try {
+      jm = resourceParams(settings, "GET_JM_RESOURCE_PARAMS");
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    List<List<String>> tm;
+    try {
+      tm = tmParams.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof UncheckedIOException
+          ? ((UncheckedIOException) e.getCause()).getCause()
+          : new IOException("computing the TaskManager's memory settings failed", e.getCause());
+    }
+    Process jobManager = launch(settings, "jobmanager", JOB_MANAGER_CLASS, jm);
+    Process taskManager = launch(settings, "taskmanager", TASK_MANAGER_CLASS, tm);
+    FlinkSessionCluster cluster =
+        new FlinkSessionCluster(
+            home, settings.restPort(), jobManager.pid(), taskManager.pid(), begun);
+    cluster.save();
+    try {
+      cluster.awaitSlots(settings.slots(), begun.plus(timeout), logs);
+    } catch (IOException | RuntimeException e) {
+      cluster.stop(Duration.ofSeconds(10));
+      throw e;
+    }
+    return cluster;
+  }
+
+  /** The cluster last started from {@code home}, if its state file is there (alive or not). */
+  public static Optional<FlinkSessionCluster> find(Path home) {
+    Path state = home.toAbsolutePath().normalize().resolve(STATE_FILE);
+    if (!Files.isRegularFile(state)) {
+      return Optional.empty();
+    }
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(state)) {
+      p.load(in);
+      return Optional.of(
+          new FlinkSessionCluster(
+              home.toAbsolutePath().normalize(),
+              Integer.parseInt(p.getProperty("rest.port")),
+              Long.parseLong(p.getProperty("jobmanager.pid")),
+              Long.parseLong(p.getProperty("taskmanager.pid")),
+              Instant.parse(p.getProperty("started"))));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** {@code localhost:<port>}: what {@code --flinkMaster} takes. */
+  public String master() {
+    return "localhost:" + restPort;
+  }
+
+  public int restPort() {
+    return restPort;
+  }
+
+  public FlinkRest rest() {
+    return FlinkRest.at(master());
+  }
+
+  public Path home() {
+    return home;
+  }
+
+  public Path logDir() {
+    return home.resolve("log");
+  }
+
+  /** Where savepoints go unless a job asks otherwise ({@code state.savepoints.dir}). */
+  public Path savepointDir() {
+    return home.resolve("savepoints");
+  }
+
+  public long jobManagerPid() {
+    return jobManagerPid;
+  }
+
+  public long taskManagerPid() {
+    return taskManagerPid;
+  }
+
+  public Instant started() {
+    return started;
+  }
+
+  /** Whether both processes still run. */
+  public boolean isAlive() {
+    return ours(jobManagerPid).isPresent() && ours(taskManagerPid).isPresent();
+  }
+
+  /** The cluster overview from its REST API, or empty when it does not answer. */
+  public Optional<JsonNode> overview() {
+    return rest().overview();
+  }
+
+  /**
+   * Stops both processes (TaskManager first), waiting up to {@code timeout} for each to exit before
+   * killing it, and forgets the cluster.
+   *
+   * @return whether any process was still running
+   */
+  public boolean stop(Duration timeout) {
+    boolean stoppedAny = false;
+    for (long pid : List.of(taskManagerPid, jobManagerPid)) {
+      Optional<ProcessHandle> process = ours(pid);
+      if (process.isPresent()) {
+        stoppedAny = true;
+        ProcessHandle handle = process.get();
+        handle.destroy();
+        try {
+          handle.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+          handle.destroyForcibly();
+        }
+      }
+    }
+    try {
+      Files.deleteIfExists(home.resolve(STATE_FILE));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove " + home.resolve(STATE_FILE), e);
+    }
+    return stoppedAny;
+  }
+
+  /** The process with this pid, if it is one of this cluster's (its command names our folder). */
+  private Optional<ProcessHandle> ours(long pid) {
+    return ProcessHandle.of(pid)
+        .filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().commandLine().map(c -> c.contains(home.toString())).orElse(false));
+  }
+
+  private void save() throws IOException {
+    Properties p = new Properties();
+    p.setProperty("rest.port", Integer.toString(restPort));
+    p.setProperty("jobmanager.pid", Long.toString(jobManagerPid));
+    p.setProperty("taskmanager.pid", Long.toString(taskManagerPid));
+    p.setProperty("started", started.toString());
+    try (var out = Files.newOutputStream(home.resolve(STATE_FILE))) {
+      p.store(out, "The Flink session cluster started from this folder");
+    }
+  }
+
+  private void awaitSlots(int slots, Instant deadline, Path logs) throws IOException {
+    FlinkRest rest = rest();
+    while (true) {
+      for (String role : List.of("jobmanager", "taskmanager")) {
+        long pid = role.equals("jobmanager") ? jobManagerPid : taskManagerPid;
+        if (ours(pid).isEmpty()) {
+          throw new IOException(
+              "the Flink "
+                  + role
+                  + " exited while starting; the end of "
+                  + logs.resolve(role + ".log")
+                  + ":\n"
+                  + tail(logs.resolve(role + ".log"), logs.resolve(role + ".out")));
+        }
+      }
+      Optional<JsonNode> overview = rest.overview();
+      if (overview.isPresent()
+          && overview.get().path("taskmanagers").asInt() >= 1
+          && overview.get().path("slots-total").asInt() >= slots) {
+        return;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new IOException(
+            "the Flink cluster did not come up in time (no TaskManager with "
+                + slots
+                + " slots registered at "
+                + rest.uri()
+                + "); logs are in "
+                + logs);
+      }
+      try {
+        Thread.sleep(POLL_EVERY.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for the Flink cluster", e);
+      }
+    }
+  }
+
+  private static String configYaml(FlinkClusterSettings s) {
+    Path home = s.home();
+    Map<String, String> config = new TreeMap<>();
+    config.put("jobmanager.rpc.address", "localhost");
+    config.put("jobmanager.rpc.port", Integer.toString(s.rpcPort()));
+    config.put("jobmanager.bind-host", "localhost");
+    config.put("taskmanager.bind-host", "localhost");
+    config.put("taskmanager.host", "localhost");
+    config.put("rest.address", "localhost");
+    config.put("rest.bind-address", "localhost");
+    config.put("rest.port", Integer.toString(s.restPort()));
+    config.put("jobmanager.memory.process.size", "1024m");
+    config.put("taskmanager.memory.process.size", "2048m");
+    // Beam's batch translation exchanges data through blocking partitions, each of which wants
+    // its own set of network buffers; Flink's default share (10% of the TaskManager) is too small
+    // for a rollup at parallelism 2.
+    config.put("taskmanager.memory.network.min", "256m");
+    config.put("taskmanager.memory.network.max", "256m");
+    config.put("taskmanager.network.sort-shuffle.min-buffers", "128");
+    config.put("taskmanager.numberOfTaskSlots", Integer.toString(s.slots()));
+    config.put("parallelism.default", Integer.toString(s.slots()));
+    config.put("state.backend.type", "hashmap");
+    config.put("state.checkpoints.dir", home.resolve("checkpoints").toUri().toString());
+    config.put("state.savepoints.dir", home.resolve("savepoints").toUri().toString());
+    config.put("io.tmp.dirs", home.resolve("tmp").toString());
+    config.put("blob.storage.directory", home.resolve("blob").toString());
+    config.put("web.tmp.dir", home.resolve("web").toString());
+    config.put("web.upload.dir", home.resolve("web").toString());
+    // Each Beam job brings its own classes in the bundled jar; Flink's leak check would report
+    // their classloader when a job's threads wind down after it finished.
+    config.put("classloader.check-leaked-classloader", "false");
+    config.putAll(s.config());
+    StringBuilder yaml =
+        new StringBuilder("# Generated by ./streamfirst flink start; edits are overwritten.\n");
+    config.forEach(
+        (key, value) ->
+            yaml.append(key).append(": '").append(value.replace("'", "''")).append("'\n"));
+    return yaml.toString();
+  }
+
+  /** What Flink's own scripts would pass: JVM memory flags, then {@code -D key=value} settings. */
+  private static List<List<String>> resourceParams(FlinkClusterSettings s, String which) {
+    try {
+      return askResourceParams(s, which);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<List<String>> askResourceParams(FlinkClusterSettings s, String which)
+      throws IOException {
+    List<String> command =
+        new ArrayList<>(List.of(javaBinary(), "-cp", s.lib().resolve("*").toString()));
+    command.addAll(
+        List.of(RESOURCE_TOOL, which, "--configDir", s.home().resolve("conf").toString()));
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        throw new IOException("Flink's " + which + " failed:\n" + output);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while computing Flink's memory settings", e);
+    }
+    List<List<String>> results =
+        output
+            .lines()
+            .filter(l -> l.startsWith(RESOURCE_RESULT))
+            .map(l -> l.substring(RESOURCE_RESULT.length()).trim())
+            .map(l -> Arrays.stream(l.split("\\s+")).filter(t -> !t.isEmpty()).toList())
+            .collect(Collectors.toList());
+    if (results.size() < 2) {
+      throw new IOException("Flink's " + which + " printed no settings:\n" + output);
+    }
+    // The last two results are the JVM flags and the dynamic configuration.
+    return results.subList(results.size() - 2, results.size());
+  }
+
+  private static Process launch(
+      FlinkClusterSettings s, String role, String mainClass, List<List<String>> resources)
+      throws IOException {
+    Path home = s.home();
+    Path conf = home.resolve("conf");
+    List<String> command = new ArrayList<>();
+    if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+      // Its own session: the cluster outlives the terminal and the JVM that started it.
+      command.add("/usr/bin/setsid");
+    }
+    command.add(javaBinary());
+    command.addAll(resources.get(0));
+    command.addAll(JavaModuleFlags.forFlink());
+    command.add("-Dlog.file=" + home.resolve("log").resolve(role + ".log"));
+    command.add("-Dlog4j.configurationFile=" + conf.resolve("log4j.properties").toUri());
+    command.addAll(List.of("-cp", s.lib().resolve("*").toString(), mainClass));
+    command.addAll(List.of("--configDir", conf.toString()));
+    command.addAll(resources.get(1));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .redirectErrorStream(true)
+            .redirectOutput(home.resolve("log").resolve(role + ".out").toFile());
+    builder.environment().put("FLINK_CONF_DIR", conf.toString());
+    builder.environment().put("FLINK_LIB_DIR", s.lib().toString());
+    builder.environment().put("FLINK_PLUGINS_DIR", home.resolve("plugins").toString());
+    return builder.start();
+  }
+
+  private static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static void requireLibraries(Path lib) {
+    boolean present;
+    try (Stream<Path> jars = Files.list(lib)) {
+      present = jars.anyMatch(p -> p.getFileName().toString().startsWith("flink-runtime-"));
+    } catch (IOException e) {
+      present = false;
+    }
+    if (!present) {
+      throw new IllegalStateException(
+          "the Flink cluster's libraries are missing in "
+              + lib
+              + "; build them with: mvn -B package -pl runners -am -DskipTests");
+    }
+  }
+
+  private static void requireFreePort(int port, String what, String flag) {
+    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      socket.setReuseAddress(true);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "port "
+              + port
+              + " ("
+              + what
+              + ") is taken, maybe by another Flink cluster; choose another with "
+              + flag
+              + "=<port>");
+    }
+  }
+
+  private static String tail(Path... files) {
+    StringBuilder out = new StringBuilder();
+    for (Path file : files) {
+      try {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        lines
+            .subList(Math.max(0, lines.size() - 30), lines.size())
+            .forEach(l -> out.append("  ").append(l).append('\n'));
+      } catch (IOException e) {
+        // A process that died before logging leaves only its .out file.
+      }
+    }
+    return out.toString();
+  }
+}

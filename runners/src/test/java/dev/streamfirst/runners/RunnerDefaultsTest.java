@@ -1,0 +1,137 @@
+package dev.streamfirst.runners;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+import dev.streamfirst.pipelines.PipelineCatalog;
+import dev.streamfirst.pipelines.PipelineDefinition;
+import dev.streamfirst.runners.flink.FakeFlinkRest;
+import java.io.IOException;
+import java.util.List;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.sdk.options.StreamingOptions;
+import org.junit.Test;
+
+public class RunnerDefaultsTest {
+  private static final PipelineDefinition<?> ROLLUP = PipelineCatalog.find("rollup").orElseThrow();
+  private static final String UNBOUNDED = "--source=generator://events?rate=10";
+
+  private static FlinkPipelineOptions flink(String... flags) {
+    return PreparedRun.of(ROLLUP, flags).options().as(FlinkPipelineOptions.class);
+  }
+
+  @Test
+  public void direct_runsWithoutTestChecks_unlessAsked() {
+    DirectOptions plain =
+        PreparedRun.of(ROLLUP, "--runner=DirectRunner").options().as(DirectOptions.class);
+    DirectOptions asked =
+        PreparedRun.of(ROLLUP, "--runner=DirectRunner", "--enforceImmutability=true")
+            .options()
+            .as(DirectOptions.class);
+
+    assertFalse(plain.isBlockOnRun());
+    assertFalse(plain.isEnforceImmutability());
+    assertFalse(plain.isEnforceEncodability());
+    assertTrue(asked.isEnforceImmutability());
+  }
+
+  @Test
+  public void flinkLocal_usesEveryCore_withoutDefensiveCopies() {
+    FlinkPipelineOptions options = flink("--runner=FlinkRunner", "--flinkMaster=[local]");
+
+    assertEquals(Runtime.getRuntime().availableProcessors(), (int) options.getParallelism());
+    assertTrue(options.getFasterCopy());
+  }
+
+  @Test
+  public void flinkStreaming_checkpointsExactlyOnce_retainedOnCancel() {
+    FlinkPipelineOptions options =
+        flink("--runner=FlinkRunner", "--flinkMaster=[local]", UNBOUNDED);
+
+    assertTrue(options.as(StreamingOptions.class).isStreaming());
+    assertEquals(RunnerDefaults.CHECKPOINT_INTERVAL_MS, (long) options.getCheckpointingInterval());
+    assertEquals("EXACTLY_ONCE", options.getCheckpointingMode());
+    assertTrue(options.isExternalizedCheckpointsEnabled());
+    assertTrue(options.getRetainExternalizedCheckpointsOnCancellation());
+    // A source that ends (count=) must be able to finish the job even with checkpoints on.
+    assertEquals(0L, (long) options.getShutdownSourcesAfterIdleMs());
+  }
+
+  @Test
+  public void flinkStreaming_keepsWhatTheUserGave() {
+    FlinkPipelineOptions options =
+        flink(
+            "--runner=FlinkRunner",
+            "--flinkMaster=[local]",
+            UNBOUNDED,
+            "--checkpointingInterval=5000",
+            "--checkpointingMode=AT_LEAST_ONCE",
+            "--parallelism=1");
+
+    assertEquals(5000L, (long) options.getCheckpointingInterval());
+    assertEquals("AT_LEAST_ONCE", options.getCheckpointingMode());
+    assertEquals(1, (int) options.getParallelism());
+  }
+
+  @Test
+  public void flinkBatch_takesNoCheckpoints() {
+    FlinkPipelineOptions options = flink("--runner=FlinkRunner", "--flinkMaster=[local]");
+
+    assertFalse(options.as(StreamingOptions.class).isStreaming());
+    assertEquals(-1L, (long) options.getCheckpointingInterval());
+  }
+
+  @Test
+  public void hashmapStateBackend_isBeamsFilesystemBackend_storedUnderDotFlink() {
+    FlinkPipelineOptions options =
+        flink("--runner=FlinkRunner", "--flinkMaster=[local]", UNBOUNDED, "--stateBackend=HashMap");
+
+    assertEquals("filesystem", options.getStateBackend());
+    assertEquals(
+        ProjectRoot.flinkHome().resolve("checkpoints").toUri().toString(),
+        options.getStateBackendStoragePath());
+  }
+
+  @Test
+  public void rocksdb_keepsTheGivenStoragePath() {
+    FlinkPipelineOptions options =
+        flink(
+            "--runner=FlinkRunner",
+            "--flinkMaster=[local]",
+            UNBOUNDED,
+            "--stateBackend=rocksdb",
+            "--stateBackendStoragePath=file:///tmp/checkpoints");
+
+    assertEquals("rocksdb", options.getStateBackend());
+    assertEquals("file:///tmp/checkpoints", options.getStateBackendStoragePath());
+  }
+
+  @Test
+  public void flinkCluster_getsTheClustersSlots_andIsSubmittedDetached() throws IOException {
+    try (FakeFlinkRest cluster = FakeFlinkRest.start()) {
+      cluster.answer("GET /overview", 200, "{\"taskmanagers\":1,\"slots-total\":3}");
+
+      FlinkPipelineOptions options =
+          flink(
+              "--runner=FlinkRunner", "--flinkMaster=" + cluster.address(), "--filesToStage=a.jar");
+
+      assertEquals(3, (int) options.getParallelism());
+      assertFalse(options.getAttachedMode());
+      assertEquals(List.of("a.jar"), options.getFilesToStage());
+      assertTrue(RunnerDefaults.outlivesLauncher(options));
+      assertEquals(cluster.address(), RunnerDefaults.flinkCluster(options).orElseThrow());
+    }
+  }
+
+  @Test
+  public void embeddedFlink_isNotACluster() {
+    FlinkPipelineOptions options = flink("--runner=FlinkRunner", "--flinkMaster=[local]");
+
+    assertTrue(RunnerDefaults.flinkCluster(options).isEmpty());
+    assertFalse(RunnerDefaults.outlivesLauncher(options));
+    assertNull(options.getStateBackend());
+  }
+}

@@ -1,0 +1,104 @@
+package dev.streamfirst.runners.conformance;
+
+import dev.streamfirst.pipelines.PipelineCatalog;
+import dev.streamfirst.pipelines.PipelineDefinition;
+import dev.streamfirst.pipelines.options.SinkOptions;
+import dev.streamfirst.pipelines.options.SourceOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One pipeline over one input, which every runner must turn into the same output. {@link #all()}
+ * makes the cases for every pipeline in the catalog that reads a {@code --source} and writes {@code
+ * --sink} and {@code --deadLetter}: the crafted files (bounded), and the generator stopped after a
+ * fixed number of events (unbounded), each with the pipeline's variants.
+ */
+record ConformanceCase(
+    String name, PipelineDefinition<?> pipeline, List<String> flags, boolean bounded) {
+
+  /** The unbounded source: paced, with a count so it ends; start and interval fixed. */
+  static final String GENERATOR =
+      "generator://events?rate=1000&count=2000&interval=200ms&start=2026-01-01T00:00:00Z"
+          + "&seed=7&keys=8&duplicates=0.1&malformed=0.02&disorder=2s";
+
+  /**
+   * Flags per pipeline that give it different shapes over the crafted files; a pipeline without an
+   * entry runs once with its defaults. Each variant is one case.
+   */
+  private static final Map<String, List<List<String>>> FILE_VARIANTS =
+      Map.of(
+          "rollup",
+          List.of(
+              List.of("--window=fixed:5m"),
+              List.of("--window=sliding:10m/3m"),
+              List.of("--window=session:2m")));
+
+  /** The same for the generator: event time moves 200ms per event, 400s in all. */
+  private static final Map<String, List<List<String>>> GENERATOR_VARIANTS =
+      Map.of("rollup", List.of(List.of("--window=fixed:10s")));
+
+  private static Path input;
+
+  @Override
+  public String toString() {
+    return name;
+  }
+
+  /** Every case of every pipeline in the catalog that reads a source and writes sinks. */
+  static List<ConformanceCase> all() {
+    List<ConformanceCase> cases = new ArrayList<>();
+    for (PipelineDefinition<?> pipeline : PipelineCatalog.all()) {
+      if (!SourceOptions.class.isAssignableFrom(pipeline.optionsClass())
+          || !SinkOptions.class.isAssignableFrom(pipeline.optionsClass())) {
+        continue;
+      }
+      for (List<String> variant : FILE_VARIANTS.getOrDefault(pipeline.name(), List.of(List.of()))) {
+        cases.add(of(pipeline, "files", "file://" + craftedInput(), variant, true));
+      }
+      for (List<String> variant :
+          GENERATOR_VARIANTS.getOrDefault(pipeline.name(), List.of(List.of()))) {
+        cases.add(of(pipeline, "generator", GENERATOR, variant, false));
+      }
+    }
+    return cases;
+  }
+
+  /** Where this JVM's cases write: {@code target/conformance-<pid>/}. */
+  static Path workDir() {
+    return Path.of("target", "conformance-" + ProcessHandle.current().pid()).toAbsolutePath();
+  }
+
+  /** A directory name for the case. */
+  String slug() {
+    return name.replaceAll("[^A-Za-z0-9._-]+", "_");
+  }
+
+  private static ConformanceCase of(
+      PipelineDefinition<?> pipeline,
+      String input,
+      String source,
+      List<String> variant,
+      boolean bounded) {
+    List<String> flags = new ArrayList<>(variant);
+    flags.add("--source=" + source);
+    String name = pipeline.name() + " " + String.join(" ", variant) + " over " + input;
+    return new ConformanceCase(name.replaceAll(" +", " "), pipeline, List.copyOf(flags), bounded);
+  }
+
+  private static synchronized Path craftedInput() {
+    if (input == null) {
+      try {
+        Path dir = workDir().resolve("input");
+        CraftedInput.writeTo(dir);
+        input = dir;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write the crafted input", e);
+      }
+    }
+    return input;
+  }
+}
