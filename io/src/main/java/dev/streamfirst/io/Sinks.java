@@ -19,8 +19,10 @@ import org.apache.beam.sdk.values.PDone;
  *
  * <p>The URI is checked completely here, when the pipeline is being built, so a launcher fails
  * before anything runs. Schemes: {@code file:///abs/dir} (JSON-lines files, bounded or unbounded
- * input, see {@link FileSink}), {@code console://} (stdout, for people) and {@code
- * kafka://host:port/topic?...} (records keyed by a JSON field, see {@link KafkaSink}).
+ * input, see {@link FileSink}), {@code console://} (stdout, for people), {@code
+ * kafka://host:port/topic?...} (records keyed by a JSON field, see {@link KafkaSink}), {@code
+ * pubsub://projects/p/topics/t} ({@link PubsubSink}), {@code jdbc:postgresql://...} (upserts,
+ * {@link PostgresSink}) and {@code redis://...} (the latest row per key, {@link RedisSink}).
  *
  * <pre>{@code
  * rows.apply("Write", Sinks.write(options.getSink()));
@@ -29,9 +31,19 @@ import org.apache.beam.sdk.values.PDone;
 public final class Sinks {
   /** Valid sink URIs, for help texts and error messages. */
   public static final String EXAMPLES =
-      FileSink.EXAMPLE + ", " + ConsoleSink.EXAMPLE + ", " + KafkaSink.EXAMPLE;
+      FileSink.EXAMPLE
+          + ", "
+          + ConsoleSink.EXAMPLE
+          + ", "
+          + KafkaSink.EXAMPLE
+          + ", "
+          + PubsubSink.EXAMPLE
+          + ", "
+          + PostgresSink.EXAMPLE
+          + " or "
+          + RedisSink.EXAMPLE;
 
-  // One entry per scheme; a new sink (kafka, pubsub, stores) is one more line.
+  // One entry per scheme; a new sink is one more line.
   private static final Map<String, Function<IoUri, PTransform<PCollection<String>, PDone>>>
       SCHEMES = new LinkedHashMap<>();
 

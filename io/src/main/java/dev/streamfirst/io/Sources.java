@@ -18,8 +18,9 @@ import org.apache.beam.sdk.values.PCollection;
  *
  * <p>The URI is checked completely here, when the pipeline is being built, so a launcher fails
  * before anything runs. Schemes: {@code file:///abs/dir/or/glob} (see {@link FileSource}), {@code
- * generator://events?...} (see {@link GeneratorSpec}) and {@code kafka://host:port/topic?...} (see
- * {@link KafkaSource}). Error messages never show secret values (see {@link Secrets}).
+ * generator://events?...} (see {@link GeneratorSpec}), {@code kafka://host:port/topic?...} (see
+ * {@link KafkaSource}) and {@code pubsub://projects/p/subscriptions/s} (see {@link PubsubSource}).
+ * Error messages never show secret values (see {@link Secrets}).
  *
  * <pre>{@code
  * PCollection<String> payloads = p.apply("Read", Sources.read(options.getSource()));
@@ -35,9 +36,10 @@ public final class Sources {
           + KafkaSource.EXAMPLE
           + " (live) or "
           + KafkaSource.EXAMPLE
-          + "?until=end (replay)";
+          + "?until=end (replay) or "
+          + PubsubSource.EXAMPLE;
 
-  // One entry per scheme; a new source (kafka, pubsub, ...) is one more line.
+  // One entry per scheme; a new source is one more line.
   private static final Map<String, Function<IoUri, PTransform<PBegin, PCollection<String>>>>
       SCHEMES = new LinkedHashMap<>();
 

@@ -11,6 +11,7 @@ import dev.streamfirst.io.file.FileSink;
 import dev.streamfirst.io.postgres.PostgresSink;
 import dev.streamfirst.io.pubsub.PubsubSink;
 import dev.streamfirst.io.redis.RedisSink;
+import java.util.List;
 import org.junit.Test;
 
 public class SinksTest {
@@ -26,6 +27,9 @@ public class SinksTest {
     assertThat(e.getMessage(), containsString("unknown sink scheme 'consol' in 'consol://'"));
     assertThat(e.getMessage(), containsString("file:///abs/dir"));
     assertThat(e.getMessage(), containsString("console://"));
+    for (String scheme : List.of("kafka://", "pubsub://", "jdbc:postgresql://", "redis://")) {
+      assertThat(e.getMessage(), containsString(scheme));
+    }
   }
 
   @Test

@@ -27,6 +27,8 @@ public class SourcesTest {
     assertThat(e.getMessage(), containsString("unknown source scheme 'fil' in 'fil:///tmp/x'"));
     assertThat(e.getMessage(), containsString("file:///abs/dir/or/glob"));
     assertThat(e.getMessage(), containsString("generator://events?count=1000"));
+    assertThat(e.getMessage(), containsString("kafka://localhost:9092/events"));
+    assertThat(e.getMessage(), containsString("pubsub://projects/"));
   }
 
   @Test

@@ -13,6 +13,8 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.beam.sdk.runners.TransformHierarchy;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PValue;
 
@@ -106,6 +108,21 @@ public final class PlannedRun {
   /** Whether it will run as a streaming job: an unbounded source, or {@code --streaming}. */
   public boolean streaming() {
     return unbounded || options.as(StreamingOptions.class).isStreaming();
+  }
+
+  /**
+   * Whether a step needs stable input ({@code @RequiresStableInput}, as KafkaIO's exactly-once
+   * writer): what it is given must be the same when a bundle is retried, which runners keep in
+   * different ways, or not at all.
+   */
+  public boolean requiresStableInput() {
+    return transforms.stream()
+        .anyMatch(
+            t ->
+                t instanceof ParDo.MultiOutput
+                    && DoFnSignatures.getSignature(((ParDo.MultiOutput<?, ?>) t).getFn().getClass())
+                        .processElement()
+                        .requiresStableInput());
   }
 
   /** Every transform in the pipeline, composites and their parts, in topological order. */

@@ -1,5 +1,6 @@
 package dev.streamfirst.runners;
 
+import dev.streamfirst.io.Secrets;
 import dev.streamfirst.pipelines.options.SinkOptions;
 import dev.streamfirst.pipelines.options.SourceOptions;
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
@@ -91,14 +92,14 @@ final class RunSummary {
   static String describeIo(PipelineOptions options) {
     StringBuilder io = new StringBuilder();
     if (options instanceof SourceOptions) {
-      io.append("source ").append(((SourceOptions) options).getSource());
+      io.append("source ").append(Secrets.maskUri(((SourceOptions) options).getSource()));
     }
     if (options instanceof SinkOptions) {
       SinkOptions sinks = (SinkOptions) options;
       io.append("\n  rows → ")
-          .append(sinks.getSink())
+          .append(Secrets.maskUri(sinks.getSink()))
           .append("\n  dead letters → ")
-          .append(sinks.getDeadLetter());
+          .append(Secrets.maskUri(sinks.getDeadLetter()));
     }
     return io.toString();
   }

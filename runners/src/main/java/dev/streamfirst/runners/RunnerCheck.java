@@ -8,9 +8,9 @@ import java.util.List;
  * runner, or worse, a job that silently ignores what it was asked to do.
  *
  * <p>A new capability that only some runners have is one more check in {@link
- * RunnerChecks#standard()}. For example, an exactly-once Kafka sink would add a check that finds
- * its transform in {@link PlannedRun#transforms()} and, on FlinkRunner, requires {@code
- * --checkpointingInterval} with {@code --checkpointingMode=EXACTLY_ONCE}, and refuses DirectRunner.
+ * RunnerChecks#standard()}; {@link KafkaExactlyOnceCheck}, for instance, finds the exactly-once
+ * Kafka sink among {@link PlannedRun#transforms()} and, on FlinkRunner, requires a streaming job
+ * with {@code --checkpointingMode=EXACTLY_ONCE} checkpoints.
  *
  * <pre>{@code
  * RunnerCheck needsStreaming = run ->

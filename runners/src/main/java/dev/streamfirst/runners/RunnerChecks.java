@@ -23,7 +23,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  *
  * <pre>{@code
  * RunnerChecks.standard().verify(PlannedRun.of(pipeline, flags)); // throws, listing each problem
- * RunnerChecks.standard().with(new KafkaExactlyOnceCheck()).verify(run);
+ * RunnerChecks.standard().with(myCheck).verify(run);
  * }</pre>
  */
 public final class RunnerChecks {
@@ -59,7 +59,8 @@ public final class RunnerChecks {
             RunnerChecks::flinkCollectionIsBatchOnly,
             RunnerChecks::flinkStateBackend,
             RunnerChecks::flinkClusterCanRunIt,
-            RunnerChecks::dataflowUpdateNeedsStreaming));
+            RunnerChecks::dataflowUpdateNeedsStreaming,
+            new KafkaExactlyOnceCheck()));
   }
 
   /** These checks and {@code more}. */

@@ -167,8 +167,10 @@ public final class RunnerDefaults {
       if (!run.given("shutdownSourcesAfterIdleMs")) {
         // Beam keeps finished sources alive when checkpointing is on, for Flink versions that
         // could not checkpoint after a task finished; Flink 1.19 can (FLIP-147), and a source
-        // that ends (generator count=) must let the job finish.
-        flink.setShutdownSourcesAfterIdleMs(0L);
+        // that ends (generator count=) must let the job finish. Not so for a step that needs
+        // stable input (an exactly-once sink): it releases its input only at checkpoints, and
+        // FlinkRunner 2.62 fails such a job when its sources end with that input still held.
+        flink.setShutdownSourcesAfterIdleMs(run.requiresStableInput() ? Long.MAX_VALUE : 0L);
       }
     }
   }
