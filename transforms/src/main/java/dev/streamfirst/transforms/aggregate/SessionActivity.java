@@ -132,7 +132,7 @@ public final class SessionActivity
               a[0],
               new Instant(a[1]),
               new Instant(a[2]),
-              pane.getTiming(),
+              PaneTiming.of(pane),
               pane.getIndex(),
               pane.isLast()));
     }

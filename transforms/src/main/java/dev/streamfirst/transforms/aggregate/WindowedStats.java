@@ -39,19 +39,6 @@ public final class WindowedStats
         .setCoder(SerializableCoder.of(StatsRow.class));
   }
 
-  /**
-   * The pane's timing as rows report it. A batch runner (FlinkRunner on bounded input) fires every
-   * window exactly once, after all of its input, but leaves the timing {@code UNKNOWN}; that one
-   * first-and-last firing is the window's on-time, final result, and is reported as such, so a row
-   * does not depend on the runner that produced it.
-   */
-  static PaneInfo.Timing timingOf(PaneInfo pane) {
-    if (pane.getTiming() == PaneInfo.Timing.UNKNOWN && pane.isFirst() && pane.isLast()) {
-      return PaneInfo.Timing.ON_TIME;
-    }
-    return pane.getTiming();
-  }
-
   private static final class ToRowFn extends DoFn<KV<String, Stats>, StatsRow> {
     private final Counter rows = StreamfirstMetrics.counter(StreamfirstMetrics.ROWS_WRITTEN);
 
@@ -68,7 +55,7 @@ public final class WindowedStats
               start(window),
               end(window),
               stats.getValue(),
-              timingOf(pane),
+              PaneTiming.of(pane),
               pane.getIndex(),
               pane.isLast()));
     }

@@ -81,7 +81,7 @@ public abstract class WindowedSummary<T>
               WindowedStats.start(window),
               WindowedStats.end(window),
               summary.getValue(),
-              pane.getTiming(),
+              PaneTiming.of(pane),
               pane.getIndex(),
               pane.isLast()));
     }

@@ -26,6 +26,7 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
@@ -143,7 +144,7 @@ public abstract class ThresholdAlerts
       List<SummaryRow> later = new ArrayList<>();
       for (SummaryRow row : pending.read()) {
         // A row's timestamp is its window's last instant.
-        (row.windowEnd().isAfter(now.plus(Duration.millis(1))) ? later : ready).add(row);
+        (row.windowEnd().minus(Duration.millis(1)).isAfter(now) ? later : ready).add(row);
       }
       ready.sort(Comparator.comparing(SummaryRow::windowStart));
       Integer stored = streakState.read();
@@ -188,7 +189,14 @@ public abstract class ThresholdAlerts
      */
     static Instant watermarkAtLeast(Instant fired, Timer timer) {
       Instant reported = timer.getCurrentRelativeTime();
-      return reported != null && reported.isAfter(fired) ? reported : fired;
+      if (reported == null || !reported.isAfter(fired)) {
+        return fired;
+      }
+      // FlinkRunner reports a finished input's watermark as Long.MAX_VALUE, beyond every window;
+      // kept within Beam's range so that arithmetic on it cannot overflow.
+      return reported.isAfter(BoundedWindow.TIMESTAMP_MAX_VALUE)
+          ? BoundedWindow.TIMESTAMP_MAX_VALUE
+          : reported;
     }
   }
 }

@@ -6,10 +6,13 @@ import static org.junit.Assert.assertThrows;
 import dev.streamfirst.transforms.aggregate.Stats;
 import dev.streamfirst.transforms.aggregate.Summary;
 import dev.streamfirst.transforms.aggregate.SummaryRow;
+import java.lang.reflect.Proxy;
 import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.state.Timer;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo.Timing;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TimestampedValue;
@@ -145,5 +148,34 @@ public class ThresholdAlertsTest {
         "ThresholdAlerts.of() needs a rule, e.g. ThresholdRule.parse(\"mean > 80 for 3 windows\"),"
             + " got null",
         assertThrows(IllegalArgumentException.class, () -> ThresholdAlerts.of(null)).getMessage());
+  }
+
+  @Test
+  public void watermarkPastEveryWindow_asFlinkReportsAFinishedInput_isKeptInRange() {
+    // FlinkRunner's streaming mode reports the final watermark as Long.MAX_VALUE, and the alert's
+    // release once overflowed adding a millisecond to it.
+    Instant fired = BoundedWindow.TIMESTAMP_MAX_VALUE.minus(Duration.standardDays(1));
+
+    assertEquals(
+        BoundedWindow.TIMESTAMP_MAX_VALUE,
+        ThresholdAlerts.EvaluateFn.watermarkAtLeast(fired, timerAt(new Instant(Long.MAX_VALUE))));
+    assertEquals(
+        fired, ThresholdAlerts.EvaluateFn.watermarkAtLeast(fired, timerAt(new Instant(0))));
+    Instant later = fired.plus(Duration.standardHours(1));
+    assertEquals(later, ThresholdAlerts.EvaluateFn.watermarkAtLeast(fired, timerAt(later)));
+  }
+
+  /** A timer that only reports {@code watermark} as its time domain's current time. */
+  private static Timer timerAt(Instant watermark) {
+    return (Timer)
+        Proxy.newProxyInstance(
+            Timer.class.getClassLoader(),
+            new Class<?>[] {Timer.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("getCurrentRelativeTime")) {
+                return watermark;
+              }
+              throw new UnsupportedOperationException(method.getName());
+            });
   }
 }
