@@ -42,6 +42,7 @@ record ConformanceCase(
       Map.of("rollup", List.of(List.of("--window=fixed:10s")));
 
   private static Path input;
+  private static Path reference;
 
   @Override
   public String toString() {
@@ -56,15 +57,30 @@ record ConformanceCase(
           || !SinkOptions.class.isAssignableFrom(pipeline.optionsClass())) {
         continue;
       }
+      List<String> required = requiredFlags(pipeline);
       for (List<String> variant : FILE_VARIANTS.getOrDefault(pipeline.name(), List.of(List.of()))) {
-        cases.add(of(pipeline, "files", "file://" + craftedInput(), variant, true));
+        cases.add(of(pipeline, "files", "file://" + craftedInput(), with(required, variant), true));
       }
       for (List<String> variant :
           GENERATOR_VARIANTS.getOrDefault(pipeline.name(), List.of(List.of()))) {
-        cases.add(of(pipeline, "generator", GENERATOR, variant, false));
+        cases.add(of(pipeline, "generator", GENERATOR, with(required, variant), false));
       }
     }
     return cases;
+  }
+
+  /** Flags a pipeline cannot run without, whatever the variant: transactions needs its accounts. */
+  private static List<String> requiredFlags(PipelineDefinition<?> pipeline) {
+    if (pipeline.name().equals("transactions")) {
+      return List.of("--reference=file://" + referenceFile() + "?key=account_id");
+    }
+    return List.of();
+  }
+
+  private static List<String> with(List<String> first, List<String> then) {
+    List<String> all = new ArrayList<>(first);
+    all.addAll(then);
+    return all;
   }
 
   /** Where this JVM's cases write: {@code target/conformance-<pid>/}. */
@@ -87,6 +103,19 @@ record ConformanceCase(
     flags.add("--source=" + source);
     String name = pipeline.name() + " " + String.join(" ", variant) + " over " + input;
     return new ConformanceCase(name.replaceAll(" +", " "), pipeline, List.copyOf(flags), bounded);
+  }
+
+  private static synchronized Path referenceFile() {
+    if (reference == null) {
+      try {
+        Path file = workDir().resolve("reference").resolve("accounts.jsonl");
+        CraftedInput.writeReferenceTo(file);
+        reference = file;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write the reference records", e);
+      }
+    }
+    return reference;
   }
 
   private static synchronized Path craftedInput() {

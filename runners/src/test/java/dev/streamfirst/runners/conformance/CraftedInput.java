@@ -89,6 +89,29 @@ final class CraftedInput {
     Files.write(dir.resolve("b.jsonl"), lines.subList(half, lines.size()), StandardCharsets.UTF_8);
   }
 
+  /**
+   * Reference records for the pipelines that enrich (transactions): most crafted keys and most of
+   * the generator's, each with a country and a usual amount; the rest have none, so that lookups
+   * miss too.
+   */
+  static void writeReferenceTo(Path file) throws IOException {
+    List<String> accounts = new ArrayList<>();
+    List<String> keys = new ArrayList<>(KEYS.subList(0, KEYS.size() - 1));
+    for (int k = 0; k < 6; k++) {
+      keys.add("key-" + k);
+    }
+    for (int i = 0; i < keys.size(); i++) {
+      accounts.add(
+          JSON.createObjectNode()
+              .put("account_id", keys.get(i))
+              .put("country", i % 2 == 0 ? "DE" : "FR")
+              .put("usual_amount", 10 + 7 * i)
+              .toString());
+    }
+    Files.createDirectories(file.getParent());
+    Files.write(file, accounts, StandardCharsets.UTF_8);
+  }
+
   /** One event, its time written in one of the four accepted forms, plus a field to carry. */
   private static String event(String id, String key, long ts, double value, int variant) {
     ObjectNode node = JSON.createObjectNode().put("id", id).put("key", key);
@@ -106,6 +129,9 @@ final class CraftedInput {
       default:
         node.put("ts", ts);
     }
-    return node.put("value", value).put("site", "plant \"north\", line 2").toString();
+    return node.put("value", value)
+        .put("site", "plant \"north\", line 2")
+        .put("country", variant % 3 == 0 ? "FR" : "DE")
+        .toString();
   }
 }
