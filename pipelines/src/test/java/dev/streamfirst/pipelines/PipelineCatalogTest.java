@@ -21,9 +21,9 @@ import org.junit.Test;
 
 public class PipelineCatalogTest {
   @Test
-  public void catalog_listsThreePipelines_eachWithADescription() {
+  public void catalog_listsEveryPipeline_eachWithADescription() {
     assertEquals(
-        List.of("rollup", "sensors", "sessions"),
+        List.of("rollup", "sensors", "sessions", "transactions"),
         PipelineCatalog.all().stream().map(PipelineDefinition::name).collect(Collectors.toList()));
     for (PipelineDefinition<?> p : PipelineCatalog.all()) {
       assertTrue(p.name(), !p.description().isBlank());
