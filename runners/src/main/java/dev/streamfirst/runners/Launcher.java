@@ -5,6 +5,7 @@ import dev.streamfirst.pipelines.PipelineCatalog;
 import dev.streamfirst.pipelines.PipelineDefinition;
 import dev.streamfirst.pipelines.options.InvalidOptionsException;
 import dev.streamfirst.runners.dataflow.DataflowSpecs;
+import dev.streamfirst.runners.dataflow.offline.JobSpecs;
 import dev.streamfirst.runners.flink.FlinkCommand;
 import dev.streamfirst.runners.flink.FlinkRest;
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
@@ -231,17 +232,15 @@ public final class Launcher {
       JsonNode spec = DataflowSpecs.translate(found.get(), flags.toArray(new String[0]));
       Files.createDirectories(output.getParent());
       Files.writeString(output, spec.toPrettyString(), StandardCharsets.UTF_8);
-      List<String> steps = DataflowSpecs.stepNames(spec);
+      List<String> steps = JobSpecs.stepNames(spec);
       out.printf(
           Locale.ROOT,
           "Translated %s for Dataflow in %.1f s, offline (nothing submitted): %s job, %d steps%n",
           args[0],
           (System.nanoTime() - started) / 1e9,
-          DataflowSpecs.isStreaming(spec) ? "streaming" : "batch",
+          JobSpecs.isStreaming(spec) ? "streaming" : "batch",
           steps.size());
-      out.println(
-          "  top-level steps: "
-              + String.join(", ", steps.stream().map(s -> s.split("/", 2)[0]).distinct().toList()));
+      out.println("  top-level steps: " + String.join(", ", JobSpecs.topLevelStepNames(spec)));
       out.println("  job spec → " + output);
       return OK;
     } catch (IllegalArgumentException e) {

@@ -22,14 +22,22 @@ public final class FlexTemplateMain {
   private FlexTemplateMain() {}
 
   public static void main(String[] args) {
-    PipelineDefinition<?> definition = definition(System.getenv(PIPELINE_ENV));
+    // The launcher only submits: the Dataflow job runs on after this process exits.
+    build(definition(System.getenv(PIPELINE_ENV)), "DataflowRunner", args).run();
+  }
+
+  /**
+   * The pipeline as a template launch builds it: {@code flags} (the template's parameters and
+   * Dataflow's options) parsed and validated as {@code definition}'s options, on {@code
+   * defaultRunner} unless a runner is among them. A local launch and the offline translation build
+   * it here too, so they check what Dataflow would run.
+   */
+  static Pipeline build(PipelineDefinition<?> definition, String defaultRunner, String... flags) {
     PipelineOptions options =
-        PipelineOptionsFactory.fromArgs(withDefaultRunner(args, "DataflowRunner"))
+        PipelineOptionsFactory.fromArgs(withDefaultRunner(flags, defaultRunner))
             .withValidation()
             .as(definition.optionsClass());
-    Pipeline pipeline = definition.create(options);
-    // The launcher only submits: the Dataflow job runs on after this process exits.
-    pipeline.run();
+    return definition.create(options);
   }
 
   static PipelineDefinition<?> definition(String name) {

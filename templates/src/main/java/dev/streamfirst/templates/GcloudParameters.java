@@ -19,6 +19,8 @@ import java.util.Map;
  * }</pre>
  */
 public final class GcloudParameters {
+  private static final String FLAG = "--parameters=";
+
   private GcloudParameters() {}
 
   /**
@@ -67,6 +69,22 @@ public final class GcloudParameters {
     List<String> flags = new ArrayList<>();
     parameters.forEach((name, value) -> flags.add("--" + name + "=" + value));
     return flags;
+  }
+
+  /**
+   * {@code args} with each {@code --parameters=...} replaced by the flags it holds, the others kept
+   * as they are: the arguments a template's main class gets for that launch.
+   */
+  public static String[] expand(String... args) {
+    List<String> flags = new ArrayList<>();
+    for (String arg : args) {
+      if (arg.startsWith(FLAG)) {
+        flags.addAll(toFlags(parse(arg.substring(FLAG.length()))));
+      } else {
+        flags.add(arg);
+      }
+    }
+    return flags.toArray(new String[0]);
   }
 
   private static List<String> split(String text, String delimiter) {

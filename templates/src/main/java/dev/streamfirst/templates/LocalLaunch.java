@@ -1,12 +1,8 @@
 package dev.streamfirst.templates;
 
-import dev.streamfirst.pipelines.PipelineDefinition;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * Runs a template's pipeline here, on DirectRunner, from the very {@code --parameters} string a
@@ -37,46 +33,18 @@ public final class LocalLaunch {
    * argument and any other flags, on DirectRunner unless a runner is given, and waits for it.
    */
   public static PipelineResult.State run(String... args) {
-    return options(args).pipeline().run().waitUntilFinish();
+    return pipeline(args).run().waitUntilFinish();
   }
 
-  /** The pipeline and its options as the template would build them, without running it. */
-  static Launch options(String... args) {
+  /** The pipeline as the template builds it, without running it. */
+  static Pipeline pipeline(String... args) {
     if (args.length == 0 || args[0].startsWith("-")) {
       throw new IllegalArgumentException(
           "usage: LocalLaunch <pipeline> --parameters=<as for gcloud> [--flags]");
     }
-    PipelineDefinition<?> definition = FlexTemplateMain.definition(args[0]);
-    List<String> flags = new ArrayList<>();
-    for (String arg : Arrays.copyOfRange(args, 1, args.length)) {
-      if (arg.startsWith("--parameters=")) {
-        flags.addAll(
-            GcloudParameters.toFlags(
-                GcloudParameters.parse(arg.substring("--parameters=".length()))));
-      } else {
-        flags.add(arg);
-      }
-    }
-    PipelineOptions options =
-        PipelineOptionsFactory.fromArgs(
-                FlexTemplateMain.withDefaultRunner(flags.toArray(new String[0]), "DirectRunner"))
-            .withValidation()
-            .as(definition.optionsClass());
-    return new Launch(definition, options);
-  }
-
-  /** A pipeline definition with the options a launch gives it. */
-  static final class Launch {
-    final PipelineDefinition<?> definition;
-    final PipelineOptions options;
-
-    Launch(PipelineDefinition<?> definition, PipelineOptions options) {
-      this.definition = definition;
-      this.options = options;
-    }
-
-    org.apache.beam.sdk.Pipeline pipeline() {
-      return definition.create(options);
-    }
+    return FlexTemplateMain.build(
+        FlexTemplateMain.definition(args[0]),
+        "DirectRunner",
+        GcloudParameters.expand(Arrays.copyOfRange(args, 1, args.length)));
   }
 }

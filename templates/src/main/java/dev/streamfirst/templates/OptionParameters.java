@@ -41,7 +41,9 @@ final class OptionParameters {
           continue;
         }
         TemplateParameter parameter = parameterFor(getter);
-        byName.putIfAbsent(parameter.name(), parameter);
+        // A pipeline's interface may declare a mixin's option again (to make it required): the
+        // most specific declaration wins, in the place the mixin gave the option.
+        byName.put(parameter.name(), parameter);
       }
     }
     return List.copyOf(byName.values());
@@ -80,7 +82,12 @@ final class OptionParameters {
               + " has no @Description: every option of a template needs help text");
     }
     String defaultValue = staticDefault(getter);
-    boolean required = getter.getAnnotation(Validation.Required.class) != null;
+    // Without a default an option is unset, and the pipeline applies its own default or leaves the
+    // feature off; only @Validation.Required or a default computed where the launch runs make it
+    // one a user must give.
+    boolean required =
+        getter.getAnnotation(Validation.Required.class) != null
+            || getter.getAnnotation(Default.InstanceFactory.class) != null;
     Class<?> type = getter.getReturnType();
 
     List<String> regexes = new ArrayList<>();
@@ -112,20 +119,13 @@ final class OptionParameters {
       help += " Default: " + defaultValue + ".";
     }
     return TemplateParameter.of(
-        name,
-        label(name),
-        help,
-        defaultValue != null && !required,
-        regexes,
-        paramType,
-        enumValues,
-        defaultValue);
+        name, label(name), help, !required, regexes, paramType, enumValues, defaultValue);
   }
 
   /**
    * The default written in the annotation, or null. A default computed at run time ({@code
    * Default.InstanceFactory}) depends on where the pipeline is launched — for a template, a
-   * launcher VM — so the parameter counts as required.
+   * launcher VM — so it is none, and the parameter counts as required.
    */
   private static String staticDefault(Method getter) {
     Default.String s = getter.getAnnotation(Default.String.class);

@@ -2,6 +2,7 @@ package dev.streamfirst.templates;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -15,7 +16,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -28,6 +31,15 @@ public class TemplateMetadataTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path BUILT = Path.of("target", "templates");
   private static final Path DOCS = Path.of("..", "docs", "templates");
+  private static final Set<String> PARAM_TYPES = Set.of("TEXT", "NUMBER", "BOOLEAN", "ENUM");
+
+  /** A value for each parameter a launch must give; a new required one needs an example here. */
+  private static final Map<String, String> REQUIRED_EXAMPLES =
+      Map.of(
+          "sink", "console:",
+          "deadLetter", "console:",
+          "alertSink", "console:",
+          "reference", "file:///data/accounts.jsonl?key=account_id");
 
   @Test
   public void everyPipeline_hasMetadataWrittenByTheBuild_equalToWhatItsOptionsGive()
@@ -47,16 +59,26 @@ public class TemplateMetadataTest {
       assertThat(root.get("name").asText(), containsString(definition.name()));
       assertFalse(root.get("description").asText().isBlank());
       assertTrue(root.get("parameters").size() > 0);
+      Set<String> names = new TreeSet<>();
       for (JsonNode p : root.get("parameters")) {
         for (String field : List.of("name", "label", "helpText", "isOptional", "paramType")) {
           assertTrue(definition.name() + " parameter lacks " + field + ": " + p, p.has(field));
         }
-        assertTrue(p.get("name").asText().matches("[a-z][A-Za-z0-9]*"));
-        assertFalse(p.get("helpText").asText().isBlank());
-        if (p.has("regexes")) {
-          for (JsonNode regex : p.get("regexes")) {
-            Pattern.compile(regex.asText());
-          }
+        String name = p.get("name").asText();
+        assertTrue(name, name.matches("[a-z][A-Za-z0-9]*"));
+        assertTrue(definition.name() + " declares " + name + " twice", names.add(name));
+        assertFalse(name, p.get("label").asText().isBlank());
+        assertFalse(name, p.get("helpText").asText().isBlank());
+        assertTrue(name, p.get("isOptional").isBoolean());
+        assertThat(PARAM_TYPES, hasItem(p.get("paramType").asText()));
+        // An ENUM lists its values; no other type does.
+        assertEquals(
+            name, p.get("paramType").asText().equals("ENUM"), p.path("enumOptions").size() > 0);
+        for (JsonNode option : p.path("enumOptions")) {
+          assertFalse(name, option.path("value").asText().isEmpty());
+        }
+        for (JsonNode regex : p.path("regexes")) {
+          Pattern.compile(regex.asText());
         }
       }
     }
@@ -87,7 +109,6 @@ public class TemplateMetadataTest {
     for (PipelineDefinition<?> definition : PipelineCatalog.all()) {
       for (TemplateParameter p : TemplateMetadata.of(definition).parameters()) {
         if (p.defaultValue() == null) {
-          assertFalse(p.name() + " has no default, so it is required", p.isOptional());
           continue;
         }
         for (String regex : p.regexes()) {
@@ -95,9 +116,53 @@ public class TemplateMetadataTest {
         }
         // The value passes Beam's parsing as a flag of this pipeline.
         PipelineOptionsFactory.fromArgs("--" + p.name() + "=" + p.defaultValue())
-            .withValidation()
             .as(definition.optionsClass());
       }
+    }
+  }
+
+  @Test
+  public void enumValues_areEachAcceptedByTheirRegexAndThePipeline() {
+    for (PipelineDefinition<?> definition : PipelineCatalog.all()) {
+      for (TemplateParameter p : TemplateMetadata.of(definition).parameters()) {
+        for (String value : p.enumValues()) {
+          assertTrue(p.name() + "=" + value, value.matches(p.regexes().get(0)));
+          PipelineOptionsFactory.fromArgs("--" + p.name() + "=" + value)
+              .as(definition.optionsClass());
+        }
+      }
+    }
+  }
+
+  @Test
+  public void onlyTheRequiredParameters_makeALaunchThatBuilds() {
+    // An optional parameter must be one the pipeline can do without: a launch that leaves out
+    // every optional one still builds (on DirectRunner; the Dataflow one is TemplateJobSpecTest's).
+    for (PipelineDefinition<?> definition : PipelineCatalog.all()) {
+      List<String> flags = new ArrayList<>();
+      for (TemplateParameter p : TemplateMetadata.of(definition).parameters()) {
+        if (!p.isOptional()) {
+          assertTrue(
+              definition.name() + ": no example value for required " + p.name(),
+              REQUIRED_EXAMPLES.containsKey(p.name()));
+          flags.add("--" + p.name() + "=" + REQUIRED_EXAMPLES.get(p.name()));
+        }
+      }
+      FlexTemplateMain.build(definition, "DirectRunner", flags.toArray(new String[0]));
+    }
+  }
+
+  @Test
+  public void requiredParameters_areTheOnesALaunchCannotDefault() {
+    // Required: marked so, or defaulting to a path on the machine that launches (a launcher VM).
+    TemplateMetadata transactions = TemplateMetadata.of(PipelineCatalog.find("transactions").get());
+    TemplateMetadata rollup = TemplateMetadata.of(PipelineCatalog.find("rollup").get());
+    assertFalse(parameter(transactions, "reference").isOptional());
+    assertFalse(parameter(rollup, "sink").isOptional());
+    assertFalse(parameter(rollup, "deadLetter").isOptional());
+    // No default: the pipeline applies its own (window) or leaves the feature off (reference).
+    for (String optional : List.of("window", "reference", "refreshEvery", "source")) {
+      assertTrue(optional, parameter(rollup, optional).isOptional());
     }
   }
 

@@ -7,6 +7,7 @@ import dev.streamfirst.pipelines.options.SinkOptions;
 import dev.streamfirst.pipelines.options.SourceOptions;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.Validation;
 
 /**
  * Options of the transactions pipeline: source, sinks, event fields, dedup, the account reference
@@ -14,6 +15,16 @@ import org.apache.beam.sdk.options.Description;
  */
 public interface TransactionsOptions
     extends SourceOptions, SinkOptions, EventFieldOptions, DedupOptions, EnrichOptions {
+  // Declared again to make it required here (the rollup's reference is optional), so that a
+  // template launch without one is refused before a job is started.
+  @Override
+  @Description(
+      "The accounts' reference data, as a URI: file:///abs/accounts.jsonl?key=account_id,"
+          + " jdbc:postgresql://host:5432/db?user=u&password=p&table=accounts&key=account_id or"
+          + " http://host:8080/accounts (see --enrichMode).")
+  @Validation.Required
+  String getReference();
+
   @Description(
       "Alert when a transaction's amount is more than this many times the account's usual"
           + " amount.")

@@ -14,6 +14,7 @@ import dev.streamfirst.pipelines.PipelineCatalog;
 import dev.streamfirst.pipelines.PipelineDefinition;
 import dev.streamfirst.pipelines.options.SourceOptions;
 import dev.streamfirst.runners.PreparedRun;
+import dev.streamfirst.runners.dataflow.offline.JobSpecs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ import org.junit.Test;
  */
 public class DataflowSpecsTest {
   private static final String UNBOUNDED = "--source=generator://events?rate=100";
+  private static final String ACCOUNTS = "file:///data/accounts.jsonl?key=account_id";
   private static final Map<String, JsonNode> SPECS = new HashMap<>();
 
   /** One translation per pipeline and flags, shared by the tests that only read it. */
@@ -42,7 +44,7 @@ public class DataflowSpecsTest {
 
   private static JsonNode translate(PipelineDefinition<?> pipeline, String... flags) {
     try {
-      return DataflowSpecs.translate(pipeline, flags);
+      return DataflowSpecs.translate(pipeline, withRequired(pipeline, flags));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -51,7 +53,7 @@ public class DataflowSpecsTest {
   @Test
   public void everyPipeline_translatesWithEachOfItsTopLevelSteps() {
     for (PipelineDefinition<?> pipeline : PipelineCatalog.all()) {
-      List<String> steps = DataflowSpecs.stepNames(spec(pipeline));
+      List<String> steps = JobSpecs.stepNames(spec(pipeline));
       assertFalse(pipeline.name() + " translated to no steps", steps.isEmpty());
       for (String topLevel : topLevelSteps(pipeline)) {
         assertTrue(
@@ -66,8 +68,8 @@ public class DataflowSpecsTest {
     for (PipelineDefinition<?> pipeline : PipelineCatalog.all()) {
       assertEquals(
           pipeline.name(),
-          DataflowSpecs.stepNames(spec(pipeline)),
-          DataflowSpecs.stepNames(translate(pipeline)));
+          JobSpecs.stepNames(spec(pipeline)),
+          JobSpecs.stepNames(translate(pipeline)));
     }
   }
 
@@ -78,7 +80,7 @@ public class DataflowSpecsTest {
         continue;
       }
       JsonNode spec = spec(pipeline, UNBOUNDED);
-      assertTrue(pipeline.name() + " is not streaming", DataflowSpecs.isStreaming(spec));
+      assertTrue(pipeline.name() + " is not streaming", JobSpecs.isStreaming(spec));
       assertThat(experiments(spec), hasItem("enable_streaming_engine"));
       assertEquals(
           "THROUGHPUT_BASED",
@@ -103,7 +105,7 @@ public class DataflowSpecsTest {
   public void rollup_hasItsStepsUnderTheirStableNames() {
     PipelineDefinition<?> rollup = PipelineCatalog.find("rollup").orElseThrow();
     for (JsonNode spec : List.of(spec(rollup), spec(rollup, UNBOUNDED))) {
-      List<String> steps = DataflowSpecs.stepNames(spec);
+      List<String> steps = JobSpecs.stepNames(spec);
       for (String expected :
           List.of(
               "ReadEvents/",
@@ -134,6 +136,15 @@ public class DataflowSpecsTest {
     assertThat(e.getMessage(), containsString("--runner is set by the offline translation"));
   }
 
+  /** {@code flags} and the options a pipeline cannot do without (transactions' reference). */
+  private static String[] withRequired(PipelineDefinition<?> pipeline, String... flags) {
+    List<String> all = new ArrayList<>(List.of(flags));
+    if (pipeline.name().equals("transactions")) {
+      all.add("--reference=" + ACCOUNTS);
+    }
+    return all.toArray(new String[0]);
+  }
+
   private static List<String> experiments(JsonNode spec) {
     List<String> experiments = new ArrayList<>();
     spec.path("environment").path("experiments").forEach(e -> experiments.add(e.asText()));
@@ -142,7 +153,8 @@ public class DataflowSpecsTest {
 
   /** The pipeline's outermost steps, as it is built (on DirectRunner, before any override). */
   private static List<String> topLevelSteps(PipelineDefinition<?> definition) {
-    Pipeline pipeline = PreparedRun.of(definition, "--runner=DirectRunner").pipeline();
+    Pipeline pipeline =
+        PreparedRun.of(definition, withRequired(definition, "--runner=DirectRunner")).pipeline();
     List<String> names = new ArrayList<>();
     pipeline.traverseTopologically(
         new Pipeline.PipelineVisitor.Defaults() {

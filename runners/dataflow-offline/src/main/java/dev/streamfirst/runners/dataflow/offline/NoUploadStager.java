@@ -1,4 +1,4 @@
-package dev.streamfirst.runners.dataflow;
+package dev.streamfirst.runners.dataflow.offline;
 
 import com.google.api.services.dataflow.model.DataflowPackage;
 import java.util.ArrayList;
@@ -11,7 +11,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
 /**
  * A Dataflow stager that uploads nothing: it names each file where the real stager would have put
  * it under {@code --stagingLocation}, so DataflowRunner can write a complete job spec without a
- * Google Cloud account. Used only for offline translation ({@link DataflowSpecs}).
+ * Google Cloud account. Used only for offline translation ({@link OfflineTranslation}).
  */
 public final class NoUploadStager implements Stager {
   private final String stagingLocation;
