@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
@@ -63,11 +64,12 @@ public final class DedupStateBenchmark {
         switch (kv[0]) {
           case "ids" -> s.ids = List.of(kv[1].split(",")).stream().map(Integer::parseInt).toList();
           case "backends" -> s.backends = List.of(kv[1].split(","));
-          case "clocks" -> s.clocks =
-              List.of(kv[1].split(",")).stream().map(Dedup.Clock::valueOf).toList();
+          case "clocks" ->
+              s.clocks = List.of(kv[1].split(",")).stream().map(Dedup.Clock::valueOf).toList();
           case "checkpointMs" -> s.checkpointMs = Long.parseLong(kv[1]);
-          default -> throw new IllegalArgumentException(
-              "unknown flag --" + kv[0] + "; known: --ids --backends --clocks --checkpointMs");
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown flag --" + kv[0] + "; known: --ids --backends --clocks --checkpointMs");
         }
       }
       return s;
@@ -165,7 +167,9 @@ public final class DedupStateBenchmark {
       "--jobName=" + job,
       "--checkpointingInterval=" + s.checkpointMs,
       "--stateBackend=" + backend,
-      "--stateBackendStoragePath=" + work.resolve("checkpoints").toUri()
+      "--stateBackendStoragePath=" + work.resolve("checkpoints").toUri(),
+      "--externalizedCheckpointsEnabled=true",
+      "--retainExternalizedCheckpointsOnCancellation=true"
     };
     FlinkPipelineOptions options =
         PipelineOptionsFactory.fromArgs(flags).as(FlinkPipelineOptions.class);
@@ -239,9 +243,10 @@ public final class DedupStateBenchmark {
     int length = 0;
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+      // Random UUIDs, as services usually make them; seeded per batch, so a run is reproducible.
+      Random random = new Random(from);
       for (int i = from; i < until; i++) {
-        // Random-looking but reproducible: ids as services usually make them.
-        String id = new UUID(0x5eedL, i * 0x9E3779B97F4A7C15L).toString();
+        String id = new UUID(random.nextLong(), random.nextLong()).toString();
         length = id.length();
         producer.send(new ProducerRecord<>(topic, id));
       }
@@ -252,8 +257,7 @@ public final class DedupStateBenchmark {
 
   /** Waits until the job has written {@code count} records, i.e. every id has passed dedup. */
   private static void awaitCount(
-      String bootstrap, String topic, long count, FlinkRest rest, String jobId)
-      throws IOException {
+      String bootstrap, String topic, long count, FlinkRest rest, String jobId) throws IOException {
     Properties config = new Properties();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     long deadline = System.currentTimeMillis() + Duration.ofMinutes(10).toMillis();

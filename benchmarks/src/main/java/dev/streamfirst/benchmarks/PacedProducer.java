@@ -2,9 +2,9 @@ package dev.streamfirst.benchmarks;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -120,7 +120,8 @@ final class PacedProducer {
     List<SentEvent> sent = new ArrayList<>(ids.size());
     for (int i = 0; i < ids.size(); i++) {
       sent.add(
-          new SentEvent(ids.get(i), eventKeys.get(i), eventTimes.get(i), appended.getOrDefault(i, 0L)));
+          new SentEvent(
+              ids.get(i), eventKeys.get(i), eventTimes.get(i), appended.getOrDefault(i, 0L)));
     }
     return sent;
   }

@@ -23,7 +23,13 @@ public class LatencyBenchmarkIT {
     BenchmarkServers servers = BenchmarkServers.shared(Path.of("target", "benchmark-it"));
     LatencyBenchmark.Settings settings =
         LatencyBenchmark.Settings.parse(
-            "--rate=100", "--seconds=6", "--warmup=6", "--window=2s", "--keys=3");
+            "--rate=100",
+            "--seconds=6",
+            "--warmup=0",
+            "--window=2s",
+            "--keys=3",
+            // A busy CI machine may lag by many seconds; only correctness is checked here.
+            "--caughtUp=60s");
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
     List<LatencyBenchmark.Result> results =
