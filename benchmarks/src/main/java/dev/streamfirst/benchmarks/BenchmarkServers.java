@@ -1,5 +1,7 @@
 package dev.streamfirst.benchmarks;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
+
 import dev.streamfirst.runners.flink.FlinkClusterSettings;
 import dev.streamfirst.runners.flink.FlinkRest;
 import dev.streamfirst.runners.flink.FlinkSessionCluster;
@@ -11,6 +13,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -20,6 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * A real Kafka broker and a real Flink session cluster (JobManager and TaskManager JVMs) on
@@ -144,6 +150,38 @@ public final class BenchmarkServers implements AutoCloseable {
       throw new IllegalStateException("cannot create topic " + name + ": " + e, e);
     }
     return name;
+  }
+
+  /**
+   * How many records of {@code topic} consumer group {@code group} has not committed yet (all of
+   * them while it has committed nothing).
+   */
+  public long lag(String group, String topic) {
+    try {
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, SECONDS);
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (var partition :
+          admin
+              .describeTopics(List.of(topic))
+              .allTopicNames()
+              .get(30, SECONDS)
+              .get(topic)
+              .partitions()) {
+        latest.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest());
+      }
+      long lag = 0;
+      for (var end : admin.listOffsets(latest).all().get(30, SECONDS).entrySet()) {
+        OffsetAndMetadata done = committed.get(end.getKey());
+        lag += end.getValue().offset() - (done == null ? 0 : done.offset());
+      }
+      return lag;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the lag of " + group, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot read the lag of group " + group + ": " + e, e);
+    }
   }
 
   @Override
