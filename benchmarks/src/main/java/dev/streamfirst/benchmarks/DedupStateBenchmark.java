@@ -188,7 +188,7 @@ public final class DedupStateBenchmark {
     pipeline.run();
 
     FlinkRest rest = servers.flinkRest();
-    CheckpointSizes sizes = CheckpointSizes.at(servers.flinkMaster());
+    CheckpointStats sizes = CheckpointStats.at(servers.flinkMaster());
     String jobId;
     try {
       jobId = awaitJob(rest, job);
@@ -205,7 +205,7 @@ public final class DedupStateBenchmark {
         written = target;
         awaitCount(servers.bootstrapServers(), passed, target, rest, jobId);
         long allPassed = System.currentTimeMillis();
-        CheckpointSizes.Completed checkpoint =
+        CheckpointStats.Completed checkpoint =
             sizes.completedAfter(jobId, allPassed, Duration.ofMinutes(3));
         long bytes = sizes.stateSize(jobId, checkpoint.id(), vertex);
         points.add(new Point(target, bytes, checkpoint.stateSize()));

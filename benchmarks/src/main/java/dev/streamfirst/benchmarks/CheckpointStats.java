@@ -11,17 +11,18 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The sizes of a running job's completed checkpoints, per operator, from the Flink REST API: what
- * the state backend wrote for it, which is the state that operator holds.
+ * A running job's checkpoints as the Flink REST API reports them: the size of a completed one per
+ * operator (what the state backend wrote for it, which is the state that operator holds), and how
+ * long checkpoints took.
  *
  * <pre>{@code
- * CheckpointSizes sizes = CheckpointSizes.at("localhost:8081");
+ * CheckpointStats sizes = CheckpointStats.at("localhost:8081");
  * String vertex = sizes.vertexNamed(jobId, "DropDuplicates");
  * Completed c = sizes.completedAfter(jobId, System.currentTimeMillis(), Duration.ofMinutes(1));
  * long bytes = sizes.stateSize(jobId, c.id(), vertex);
  * }</pre>
  */
-final class CheckpointSizes {
+final class CheckpointStats {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A completed checkpoint: its id, when it was triggered, and the job's whole state size. */
@@ -31,12 +32,12 @@ final class CheckpointSizes {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private CheckpointSizes(URI base) {
+  private CheckpointStats(URI base) {
     this.base = base;
   }
 
-  static CheckpointSizes at(String hostAndPort) {
-    return new CheckpointSizes(URI.create("http://" + hostAndPort + "/"));
+  static CheckpointStats at(String hostAndPort) {
+    return new CheckpointStats(URI.create("http://" + hostAndPort + "/"));
   }
 
   /** The id of the job's first vertex (operator chain) whose name contains {@code part}. */
@@ -78,6 +79,18 @@ final class CheckpointSizes {
       throw new IOException("checkpoint " + checkpointId + " has no entry for vertex " + vertexId);
     }
     return task.path("state_size").asLong();
+  }
+
+  /** How many checkpoints completed, and their end-to-end durations' median and maximum (ms). */
+  record Durations(long completed, long p50, long max) {}
+
+  Durations durations(String jobId) throws IOException {
+    JsonNode checkpoints = get("jobs/" + jobId + "/checkpoints");
+    JsonNode duration = checkpoints.path("summary").path("end_to_end_duration");
+    return new Durations(
+        checkpoints.path("counts").path("completed").asLong(),
+        duration.path("p50").asLong(),
+        duration.path("max").asLong());
   }
 
   private Optional<Completed> latest(String jobId) throws IOException {
