@@ -108,6 +108,8 @@ public final class DedupStateBenchmark {
     Settings settings = Settings.parse(args);
     Path work = Path.of("benchmarks", "target", "dedup-state").toAbsolutePath();
     try (BenchmarkServers servers = BenchmarkServers.start(work)) {
+      // Ctrl-C must not leave the cluster's JVMs running.
+      Runtime.getRuntime().addShutdownHook(new Thread(servers::close));
       run(servers, settings, work, System.out);
     }
   }

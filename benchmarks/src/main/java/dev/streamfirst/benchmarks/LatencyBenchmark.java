@@ -103,6 +103,8 @@ public final class LatencyBenchmark {
     Path work = Path.of("benchmarks", "target", "latency").toAbsolutePath();
     List<Result> results;
     try (BenchmarkServers servers = BenchmarkServers.start(work)) {
+      // Ctrl-C must not leave the cluster's JVMs running.
+      Runtime.getRuntime().addShutdownHook(new Thread(servers::close));
       results = run(servers, settings, System.out);
     }
     boolean wrong =
