@@ -1,6 +1,7 @@
 package dev.streamfirst.runners;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.streamfirst.runners.dataflow.DataflowStreamingDefaults;
 import dev.streamfirst.runners.flink.FlinkRest;
 import java.util.List;
 import java.util.Locale;
@@ -8,7 +9,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.beam.runners.dataflow.DataflowRunner;
 import org.apache.beam.runners.dataflow.options.DataflowPipelineOptions;
-import org.apache.beam.runners.dataflow.options.DataflowPipelineWorkerPoolOptions.AutoscalingAlgorithmType;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
@@ -75,7 +75,8 @@ public final class RunnerDefaults {
     if (FlinkRunner.class.equals(runner) && run.streaming()) {
       flinkStreaming(run.options().as(FlinkPipelineOptions.class), run);
     } else if (DataflowRunner.class.equals(runner) && run.streaming()) {
-      dataflowStreaming(run.options().as(DataflowPipelineOptions.class), run);
+      DataflowStreamingDefaults.applyTo(
+          run.options().as(DataflowPipelineOptions.class), run.givenOptions());
     }
   }
 
@@ -172,16 +173,6 @@ public final class RunnerDefaults {
         // FlinkRunner 2.62 fails such a job when its sources end with that input still held.
         flink.setShutdownSourcesAfterIdleMs(run.requiresStableInput() ? Long.MAX_VALUE : 0L);
       }
-    }
-  }
-
-  private static void dataflowStreaming(DataflowPipelineOptions dataflow, PlannedRun run) {
-    dataflow.setStreaming(true);
-    if (!run.given("enableStreamingEngine")) {
-      dataflow.setEnableStreamingEngine(true);
-    }
-    if (!run.given("autoscalingAlgorithm")) {
-      dataflow.setAutoscalingAlgorithm(AutoscalingAlgorithmType.THROUGHPUT_BASED);
     }
   }
 

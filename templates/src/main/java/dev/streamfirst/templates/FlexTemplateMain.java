@@ -2,9 +2,13 @@ package dev.streamfirst.templates;
 
 import dev.streamfirst.pipelines.PipelineCatalog;
 import dev.streamfirst.pipelines.PipelineDefinition;
+import dev.streamfirst.runners.dataflow.DataflowStreamingDefaults;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.apache.beam.runners.dataflow.DataflowRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -37,7 +41,23 @@ public final class FlexTemplateMain {
         PipelineOptionsFactory.fromArgs(withDefaultRunner(flags, defaultRunner))
             .withValidation()
             .as(definition.optionsClass());
-    return definition.create(options);
+    Pipeline pipeline = definition.create(options);
+    if (DataflowRunner.class.equals(options.getRunner())) {
+      DataflowStreamingDefaults.applyTo(pipeline, givenOptionNames(flags));
+    }
+    return pipeline;
+  }
+
+  /** {@code --a=1 --b} gives {@code a, b}. */
+  private static Set<String> givenOptionNames(String... flags) {
+    Set<String> names = new HashSet<>();
+    for (String flag : flags) {
+      if (flag.startsWith("--") && flag.length() > 2) {
+        int eq = flag.indexOf('=');
+        names.add(flag.substring(2, eq < 0 ? flag.length() : eq));
+      }
+    }
+    return names;
   }
 
   static PipelineDefinition<?> definition(String name) {

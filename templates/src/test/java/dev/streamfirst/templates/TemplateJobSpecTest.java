@@ -123,16 +123,25 @@ public class TemplateJobSpecTest {
   @Test
   public void boundedSource_makesABatchJob() {
     for (PipelineDefinition<?> pipeline : PipelineCatalog.all()) {
-      assertFalse(pipeline.name(), JobSpecs.isStreaming(spec(pipeline, files)));
+      JsonNode spec = spec(pipeline, files);
+      assertFalse(pipeline.name(), JobSpecs.isStreaming(spec));
+      assertFalse(
+          pipeline.name(),
+          JobSpecs.pipelineOptions(spec).path("enableStreamingEngine").asBoolean());
     }
   }
 
   @Test
-  public void unboundedSource_makesAStreamingJob() {
+  public void unboundedSource_makesAStreamingJob_onStreamingEngine() {
     for (PipelineDefinition<?> pipeline : PipelineCatalog.all()) {
       for (String source : List.of(GENERATOR, SUBSCRIPTION)) {
-        assertTrue(
-            pipeline.name() + " from " + source, JobSpecs.isStreaming(spec(pipeline, source)));
+        JsonNode spec = spec(pipeline, source);
+        assertTrue(pipeline.name() + " from " + source, JobSpecs.isStreaming(spec));
+        // The launcher's defaults for a streaming job, so a template job runs the same way.
+        JsonNode options = JobSpecs.pipelineOptions(spec);
+        assertTrue(pipeline.name(), options.path("enableStreamingEngine").asBoolean());
+        assertEquals(
+            pipeline.name(), "THROUGHPUT_BASED", options.path("autoscalingAlgorithm").asText());
       }
     }
   }
