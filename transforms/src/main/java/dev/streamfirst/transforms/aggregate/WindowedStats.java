@@ -15,6 +15,7 @@ import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.Never;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.transforms.windowing.Trigger;
@@ -85,8 +86,12 @@ public final class WindowedStats
       return true;
     }
     // Late firings cannot happen without allowed lateness; early ones would fire per group.
-    return trigger instanceof AfterWatermark.AfterWatermarkEarlyAndLate
-        && ((AfterWatermark.AfterWatermarkEarlyAndLate) trigger).getEarlyTrigger() == null;
+    if (!(trigger instanceof AfterWatermark.AfterWatermarkEarlyAndLate)) {
+      return false;
+    }
+    // Without early firings Beam puts a trigger that never fires in their place.
+    Trigger early = ((AfterWatermark.AfterWatermarkEarlyAndLate) trigger).getEarlyTrigger();
+    return early == null || early instanceof Never.NeverTrigger;
   }
 
   /** Spreads keys over shards; String.hashCode is specified, so every worker agrees. */
