@@ -474,12 +474,21 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  /** A random cluster id as Kafka writes them: 16 bytes, URL-safe base64 without padding. */
-  private static String clusterId() {
-    UUID uuid = UUID.randomUUID();
-    ByteBuffer bytes = ByteBuffer.allocate(16);
-    bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+  /**
+   * A random cluster id as Kafka writes them: 16 bytes, URL-safe base64 without padding. Never one
+   * that starts with '-': the storage tool would take it for an option (one id in 64 did, and the
+   * broker then failed to start), which is why Kafka's own ids avoid it too.
+   */
+  static String clusterId() {
+    while (true) {
+      UUID uuid = UUID.randomUUID();
+      ByteBuffer bytes = ByteBuffer.allocate(16);
+      bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+      String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+      if (!id.startsWith("-")) {
+        return id;
+      }
+    }
   }
 
   private static String tail(Path log) {
