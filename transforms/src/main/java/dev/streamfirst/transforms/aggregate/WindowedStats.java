@@ -137,7 +137,7 @@ public final class WindowedStats
         OutputReceiver<StatsRow> out) {
       org.joda.time.Instant start = start(window);
       org.joda.time.Instant end = end(window);
-      PaneInfo.Timing timing = PaneTiming.of(pane);
+      PaneInfo.Timing timing = timingOf(pane);
       for (Map.Entry<String, Stats> key : shard.getValue().entrySet()) {
         rows.inc();
         out.output(
