@@ -46,6 +46,12 @@ public final class RunnerDefaults {
    */
   public static final long CHECKPOINT_INTERVAL_MS = 30_000;
 
+  /**
+   * Elements per bundle in a streaming Flink job unless {@code --maxBundleSize} is given: one, so
+   * that watermarks keep moving under sustained input (see {@code flinkStreaming}).
+   */
+  public static final long STREAMING_MAX_BUNDLE_SIZE = 1;
+
   /** Beam's FlinkRunner names Flink's heap state backend ({@code hashmap}) "filesystem". */
   static final String HEAP_BACKEND = "filesystem";
 
@@ -155,6 +161,13 @@ public final class RunnerDefaults {
 
   private static void flinkStreaming(FlinkPipelineOptions flink, PlannedRun run) {
     flink.as(StreamingOptions.class).setStreaming(true);
+    if (!run.given("maxBundleSize")) {
+      // FlinkRunner 2.62 passes a step's output watermark on only when an input watermark reaches
+      // it between bundles, and does not catch up when a bundle ends. Under sustained input a
+      // bundle is nearly always open, so windows downstream waited minutes to fire. A bundle per
+      // element leaves every watermark a gap to pass through.
+      flink.setMaxBundleSize(STREAMING_MAX_BUNDLE_SIZE);
+    }
     if (!run.given("checkpointingInterval")) {
       flink.setCheckpointingInterval(CHECKPOINT_INTERVAL_MS);
     }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.util.List;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.StreamingOptions;
 import org.junit.Test;
 
@@ -58,6 +59,15 @@ public class RunnerDefaultsTest {
     assertTrue(options.getRetainExternalizedCheckpointsOnCancellation());
     // A source that ends (count=) must be able to finish the job even with checkpoints on.
     assertEquals(0L, (long) options.getShutdownSourcesAfterIdleMs());
+    assertEquals(RunnerDefaults.STREAMING_MAX_BUNDLE_SIZE, (long) options.getMaxBundleSize());
+  }
+
+  @Test
+  public void flinkBatch_keepsBeamsBundleSize() {
+    FlinkPipelineOptions options = flink("--runner=FlinkRunner", "--flinkMaster=[local]");
+    FlinkPipelineOptions beams = PipelineOptionsFactory.as(FlinkPipelineOptions.class);
+
+    assertEquals(beams.getMaxBundleSize(), options.getMaxBundleSize());
   }
 
   @Test
@@ -69,11 +79,13 @@ public class RunnerDefaultsTest {
             UNBOUNDED,
             "--checkpointingInterval=5000",
             "--checkpointingMode=AT_LEAST_ONCE",
+            "--maxBundleSize=500",
             "--parallelism=1");
 
     assertEquals(5000L, (long) options.getCheckpointingInterval());
     assertEquals("AT_LEAST_ONCE", options.getCheckpointingMode());
     assertEquals(1, (int) options.getParallelism());
+    assertEquals(500L, (long) options.getMaxBundleSize());
   }
 
   @Test
