@@ -88,7 +88,7 @@ public final class StatsFn extends CombineFn<Double, StatsFn.Accumulator, Stats>
     return StatsCoder.of();
   }
 
-  private static final class AccumulatorCoder extends AtomicCoder<Accumulator> {
+  static final class AccumulatorCoder extends AtomicCoder<Accumulator> {
     static final AccumulatorCoder INSTANCE = new AccumulatorCoder();
 
     @Override

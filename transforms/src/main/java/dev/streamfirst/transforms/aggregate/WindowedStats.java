@@ -1,22 +1,41 @@
 package dev.streamfirst.transforms.aggregate;
 
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
-import org.apache.beam.sdk.coders.SerializableCoder;
+import java.util.Map;
+import org.apache.beam.sdk.coders.DoubleCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.Never;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
+import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
+import org.apache.beam.sdk.transforms.windowing.Trigger;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.WindowingStrategy;
 
 /**
  * Per key and window: count, sum, min, max and mean, as {@link StatsRow}s that say which window and
  * pane they belong to. Input must already be windowed (see {@code EventWindows}). Rows of the
  * global window span from Beam's earliest to its latest timestamp.
+ *
+ * <p>When every window fires exactly once — non-merging windows, fired when the watermark passes
+ * their end, no early firings, no allowed lateness — keys are grouped {@value #KEY_SHARDS} shards
+ * at a time ({@code CombinePerShard}) rather than one by one ({@code CombinePerKey}): the rows are
+ * the same, window, pane and all, but runners pay per group and per firing (a DirectRunner bundle
+ * per key, a timer per key and window), and with many keys that dominated the whole pipeline. Any
+ * other windowing keeps one group per key, because there a pane of one key must not fire because
+ * another key's data arrived. The two paths have different step names, so state in a savepoint
+ * taken with one is not restored into the other.
  *
  * <pre>{@code
  * PCollection<StatsRow> rows = keyedValues.apply("Aggregate", WindowedStats.perKey());
@@ -24,6 +43,9 @@ import org.apache.beam.sdk.values.PCollection;
  */
 public final class WindowedStats
     extends PTransform<PCollection<KV<String, Double>>, PCollection<StatsRow>> {
+
+  /** How many groups the keys are spread over when windows fire once. */
+  static final int KEY_SHARDS = 32;
 
   public static WindowedStats perKey() {
     return new WindowedStats();
@@ -33,10 +55,53 @@ public final class WindowedStats
 
   @Override
   public PCollection<StatsRow> expand(PCollection<KV<String, Double>> keyedValues) {
+    if (firesOncePerWindow(keyedValues.getWindowingStrategy())) {
+      return keyedValues
+          .apply("ShardKeys", ParDo.of(new ShardKeysFn()))
+          .setCoder(
+              KvCoder.of(VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), DoubleCoder.of())))
+          .apply("CombinePerShard", Combine.perKey(new KeyedStatsFn()))
+          .apply("ToRows", ParDo.of(new ShardToRowsFn()))
+          .setCoder(StatsRowCoder.of());
+    }
     return keyedValues
         .apply("CombinePerKey", Combine.perKey(new StatsFn()))
         .apply("ToRows", ParDo.of(new ToRowFn()))
-        .setCoder(SerializableCoder.of(StatsRow.class));
+        .setCoder(StatsRowCoder.of());
+  }
+
+  /**
+   * Whether each key and window gets exactly one pane, so grouping several keys together cannot
+   * change any key's rows: its windows never merge with another key's, and no element of one key
+   * can make a pane fire that another key would not have fired.
+   */
+  static boolean firesOncePerWindow(WindowingStrategy<?, ?> strategy) {
+    if (!strategy.getWindowFn().isNonMerging()
+        || strategy.getAllowedLateness().getMillis() > 0
+        || strategy.getTimestampCombiner() != TimestampCombiner.END_OF_WINDOW) {
+      return false;
+    }
+    Trigger trigger = strategy.getTrigger();
+    if (trigger instanceof DefaultTrigger || trigger instanceof AfterWatermark.FromEndOfWindow) {
+      return true;
+    }
+    // Late firings cannot happen without allowed lateness; early ones would fire per group.
+    if (!(trigger instanceof AfterWatermark.AfterWatermarkEarlyAndLate)) {
+      return false;
+    }
+    // Without early firings Beam puts a trigger that never fires in their place.
+    Trigger early = ((AfterWatermark.AfterWatermarkEarlyAndLate) trigger).getEarlyTrigger();
+    return early == null || early instanceof Never.NeverTrigger;
+  }
+
+  /** Spreads keys over shards; String.hashCode is specified, so every worker agrees. */
+  private static final class ShardKeysFn
+      extends DoFn<KV<String, Double>, KV<Integer, KV<String, Double>>> {
+    @ProcessElement
+    public void process(
+        @Element KV<String, Double> value, OutputReceiver<KV<Integer, KV<String, Double>>> out) {
+      out.output(KV.of(Math.floorMod(value.getKey().hashCode(), KEY_SHARDS), value));
+    }
   }
 
   private static final class ToRowFn extends DoFn<KV<String, Stats>, StatsRow> {
@@ -58,6 +123,27 @@ public final class WindowedStats
               PaneTiming.of(pane),
               pane.getIndex(),
               pane.isLast()));
+    }
+  }
+
+  private static final class ShardToRowsFn extends DoFn<KV<Integer, Map<String, Stats>>, StatsRow> {
+    private final Counter rows = StreamfirstMetrics.counter(StreamfirstMetrics.ROWS_WRITTEN);
+
+    @ProcessElement
+    public void process(
+        @Element KV<Integer, Map<String, Stats>> shard,
+        BoundedWindow window,
+        PaneInfo pane,
+        OutputReceiver<StatsRow> out) {
+      org.joda.time.Instant start = start(window);
+      org.joda.time.Instant end = end(window);
+      PaneInfo.Timing timing = PaneTiming.of(pane);
+      for (Map.Entry<String, Stats> key : shard.getValue().entrySet()) {
+        rows.inc();
+        out.output(
+            StatsRow.of(
+                key.getKey(), start, end, key.getValue(), timing, pane.getIndex(), pane.isLast()));
+      }
     }
   }
 

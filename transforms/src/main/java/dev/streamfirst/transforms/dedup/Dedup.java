@@ -13,7 +13,10 @@ import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.apache.beam.sdk.values.TimestampedValue.TimestampedValueCoder;
 import org.joda.time.Duration;
+import org.joda.time.Instant;
 
 /**
  * Drops re-deliveries: of the elements that share an id, only the first within a TTL passes.
@@ -145,6 +148,18 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
               + "): copies that fall into different windows would not be recognised");
     }
     Coder<T> coder = input.getCoder();
+    if (clock() == Clock.EVENT_TIME && input.isBounded() == PCollection.IsBounded.BOUNDED) {
+      // Everything waits until the end of a bounded input anyway: decide it all in one pass.
+      PCollection<T> unique =
+          input
+              .apply("ShardById", ParDo.of(new ShardWithTimestampFn<>(idFn(), shards())))
+              .setCoder(KvCoder.of(VarIntCoder.of(), TimestampedValueCoder.of(coder)))
+              .apply(
+                  "DropDuplicates", new BoundedEventTimeDedup<>(idFn(), coder, ttl().getMillis()));
+      // Grouping changed the timestamp combiner; downstream sees the input's windowing again.
+      unique.setWindowingStrategyInternal(input.getWindowingStrategy());
+      return unique;
+    }
     PCollection<KV<Integer, T>> sharded =
         input
             .apply("ShardById", ParDo.of(new ShardByIdFn<>(idFn(), shards())))
@@ -175,6 +190,29 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
 
   private static String format(Duration d) {
     return d == null ? "null" : Durations.format(d);
+  }
+
+  /** As {@link ShardByIdFn}, keeping each element's timestamp for after the grouping. */
+  private static final class ShardWithTimestampFn<T>
+      extends DoFn<T, KV<Integer, TimestampedValue<T>>> {
+    private final SerializableFunction<T, String> idFn;
+    private final int shards;
+
+    ShardWithTimestampFn(SerializableFunction<T, String> idFn, int shards) {
+      this.idFn = idFn;
+      this.shards = shards;
+    }
+
+    @ProcessElement
+    public void process(
+        @Element T element,
+        @Timestamp Instant timestamp,
+        OutputReceiver<KV<Integer, TimestampedValue<T>>> out) {
+      out.output(
+          KV.of(
+              Math.floorMod(idFn.apply(element).hashCode(), shards),
+              TimestampedValue.of(element, timestamp)));
+    }
   }
 
   /** Spreads ids over shards; String.hashCode is specified, so every worker agrees. */

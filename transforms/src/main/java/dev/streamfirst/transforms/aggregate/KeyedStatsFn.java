@@ -1,0 +1,80 @@
+package dev.streamfirst.transforms.aggregate;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.MapCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.transforms.Combine.CombineFn;
+import org.apache.beam.sdk.values.KV;
+
+/**
+ * {@link StatsFn} for many keys at once: the accumulator holds one {@link StatsFn.Accumulator} per
+ * key. It lets {@link WindowedStats} group by a shard of the keys instead of by every key, while
+ * each key's result is exactly what {@link StatsFn} alone gives.
+ */
+final class KeyedStatsFn
+    extends CombineFn<KV<String, Double>, Map<String, StatsFn.Accumulator>, Map<String, Stats>> {
+  private static final StatsFn STATS = new StatsFn();
+
+  @Override
+  public Map<String, StatsFn.Accumulator> createAccumulator() {
+    return new HashMap<>();
+  }
+
+  @Override
+  public Map<String, StatsFn.Accumulator> addInput(
+      Map<String, StatsFn.Accumulator> accumulator, KV<String, Double> input) {
+    accumulator
+        .computeIfAbsent(input.getKey(), k -> new StatsFn.Accumulator())
+        .add(input.getValue());
+    return accumulator;
+  }
+
+  @Override
+  public Map<String, StatsFn.Accumulator> mergeAccumulators(
+      Iterable<Map<String, StatsFn.Accumulator>> accumulators) {
+    Iterator<Map<String, StatsFn.Accumulator>> it = accumulators.iterator();
+    // Beam lets the first accumulator be modified and returned.
+    Map<String, StatsFn.Accumulator> merged = it.hasNext() ? it.next() : createAccumulator();
+    while (it.hasNext()) {
+      for (Map.Entry<String, StatsFn.Accumulator> e : it.next().entrySet()) {
+        StatsFn.Accumulator into = merged.get(e.getKey());
+        if (into == null) {
+          merged.put(e.getKey(), e.getValue());
+        } else {
+          into.merge(e.getValue());
+        }
+      }
+    }
+    return merged;
+  }
+
+  @Override
+  public Map<String, Stats> extractOutput(Map<String, StatsFn.Accumulator> accumulator) {
+    Map<String, Stats> out = new HashMap<>(accumulator.size() * 2);
+    accumulator.forEach((key, a) -> out.put(key, STATS.extractOutput(a)));
+    return out;
+  }
+
+  @Override
+  public Coder<Map<String, StatsFn.Accumulator>> getAccumulatorCoder(
+      CoderRegistry registry, Coder<KV<String, Double>> inputCoder) {
+    return MapCoder.of(keyCoder(inputCoder), StatsFn.AccumulatorCoder.INSTANCE);
+  }
+
+  @Override
+  public Coder<Map<String, Stats>> getDefaultOutputCoder(
+      CoderRegistry registry, Coder<KV<String, Double>> inputCoder) {
+    return MapCoder.of(keyCoder(inputCoder), StatsCoder.of());
+  }
+
+  private static Coder<String> keyCoder(Coder<KV<String, Double>> inputCoder) {
+    return inputCoder instanceof KvCoder
+        ? ((KvCoder<String, Double>) inputCoder).getKeyCoder()
+        : StringUtf8Coder.of();
+  }
+}
