@@ -60,6 +60,8 @@ public class RunnerDefaultsTest {
     // A source that ends (count=) must be able to finish the job even with checkpoints on.
     assertEquals(0L, (long) options.getShutdownSourcesAfterIdleMs());
     assertEquals(RunnerDefaults.STREAMING_MAX_BUNDLE_SIZE, (long) options.getMaxBundleSize());
+    // Heap state copies values before changing them only with copies on.
+    assertFalse(options.getFasterCopy());
   }
 
   @Test
