@@ -6,6 +6,7 @@ import static org.junit.Assert.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamfirst.pipelines.options.AlertOptions;
 import dev.streamfirst.runners.PreparedRun;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -83,6 +84,10 @@ public abstract class ConformanceSuite {
     flags.addAll(c.flags());
     flags.add("--sink=file://" + out.resolve("rows"));
     flags.add("--deadLetter=file://" + out.resolve("dead-letters"));
+    if (AlertOptions.class.isAssignableFrom(c.pipeline().optionsClass())) {
+      // Not into the default, the working directory: a test writes only under its work dir.
+      flags.add("--alertSink=file://" + out.resolve("alerts"));
+    }
     PipelineResult result = PreparedRun.of(c.pipeline(), flags.toArray(new String[0])).run();
     PipelineResult.State state = result.waitUntilFinish(JOB_TIMEOUT);
     assertEquals(c + " on " + runnerName, PipelineResult.State.DONE, state);
