@@ -78,6 +78,14 @@ public final class RunnerDefaults {
   /** Defaults that depend on what the built pipeline is: streaming or batch. */
   public static void forPipeline(PlannedRun run) {
     Class<?> runner = run.runner();
+    if (FlinkRunner.class.equals(runner) && !run.given("fasterCopy")) {
+      // Copies between chained steps are needless in batch: our transforms never change their
+      // inputs (DirectRunner tests enforce it). In streaming the heap state backend snapshots
+      // asynchronously and copies a state value before it is changed only through the same copy:
+      // without it, a combining accumulator changed in place while a checkpoint wrote it failed
+      // the job.
+      run.options().as(FlinkPipelineOptions.class).setFasterCopy(!run.streaming());
+    }
     if (FlinkRunner.class.equals(runner) && run.streaming()) {
       flinkStreaming(run.options().as(FlinkPipelineOptions.class), run);
     } else if (DataflowRunner.class.equals(runner) && run.streaming()) {
@@ -120,9 +128,6 @@ public final class RunnerDefaults {
   }
 
   private static void flink(FlinkPipelineOptions flink, Set<String> given) {
-    if (!given.contains("fasterCopy")) {
-      flink.setFasterCopy(true);
-    }
     String backend = flink.getStateBackend();
     if (backend != null) {
       String normalized = backend.trim().toLowerCase(Locale.ROOT);
@@ -161,12 +166,6 @@ public final class RunnerDefaults {
 
   private static void flinkStreaming(FlinkPipelineOptions flink, PlannedRun run) {
     flink.as(StreamingOptions.class).setStreaming(true);
-    if (!run.given("fasterCopy")) {
-      // The heap state backend snapshots asynchronously and copies a state value before it is
-      // changed only through the serializer's copy, which fasterCopy turns off: a combining
-      // accumulator changed in place while a checkpoint wrote it failed the job.
-      flink.setFasterCopy(false);
-    }
     if (!run.given("maxBundleSize")) {
       // FlinkRunner 2.62 passes a step's output watermark on only when an input watermark reaches
       // it between bundles, and does not catch up when a bundle ends. Under sustained input a

@@ -82,12 +82,14 @@ public class RunnerDefaultsTest {
             "--checkpointingInterval=5000",
             "--checkpointingMode=AT_LEAST_ONCE",
             "--maxBundleSize=500",
+            "--fasterCopy=true",
             "--parallelism=1");
 
     assertEquals(5000L, (long) options.getCheckpointingInterval());
     assertEquals("AT_LEAST_ONCE", options.getCheckpointingMode());
     assertEquals(1, (int) options.getParallelism());
     assertEquals(500L, (long) options.getMaxBundleSize());
+    assertTrue(options.getFasterCopy());
   }
 
   @Test
