@@ -4,6 +4,7 @@ import dev.streamfirst.pipelines.rollup.ReferenceRollup;
 import dev.streamfirst.pipelines.rollup.ReferenceRollup.Input;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -16,6 +17,11 @@ import java.util.stream.Collectors;
  * summaries with nearest-rank percentiles, threshold alerts and silences.
  */
 final class ReferenceSensors {
+  /**
+   * Carries a mean far beyond any double's digits, so rounding it to a double is the only rounding.
+   */
+  private static final MathContext EXACT_ENOUGH = new MathContext(1200, RoundingMode.HALF_EVEN);
+
   record Row(
       String key,
       long start,
@@ -65,7 +71,7 @@ final class ReferenceSensors {
                           sum.doubleValue(),
                           sorted.get(0),
                           sorted.get(n - 1),
-                          sum.divide(BigDecimal.valueOf(n), MathContext.DECIMAL128).doubleValue(),
+                          sum.divide(BigDecimal.valueOf(n), EXACT_ENOUGH).doubleValue(),
                           nearestRank(sorted, 50),
                           nearestRank(sorted, 95),
                           nearestRank(sorted, 99),

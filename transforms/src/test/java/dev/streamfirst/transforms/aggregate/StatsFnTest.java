@@ -156,7 +156,7 @@ public class StatsFnTest {
     for (StatsFn.Accumulator original : accumulators) {
       StatsFn.Accumulator decoded = CoderUtils.clone(coder, original);
       assertEquals(original.count, decoded.count);
-      assertEquals(original.sum, decoded.sum);
+      assertEquals(original.sum.toBigDecimal(), decoded.sum.toBigDecimal());
       assertBitIdentical(original.min, decoded.min);
       assertBitIdentical(original.max, decoded.max);
       assertEquals(fn.extractOutput(original), fn.extractOutput(decoded));
