@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.Serializable;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.joda.time.Instant;
@@ -102,7 +101,7 @@ public final class EventParser implements Serializable {
       millis = node.longValue();
     } else if (node.isTextual()) {
       try {
-        millis = OffsetDateTime.parse(node.textValue()).toInstant().toEpochMilli();
+        millis = IsoTimestamps.toEpochMillis(node.textValue());
       } catch (DateTimeParseException | ArithmeticException e) {
         throw new InvalidEventException(
             "field '"
