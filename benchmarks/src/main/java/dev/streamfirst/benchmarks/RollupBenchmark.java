@@ -266,7 +266,9 @@ public final class RollupBenchmark {
     if (a == null || b == null) {
       return;
     }
-    out.printf(Locale.ROOT, "- %s: %.2f%n", label, a.eventsPerSecond() / b.eventsPerSecond());
+    double ratio = a.eventsPerSecond() / b.eventsPerSecond();
+    // Ratios against the plain loop can be tiny; keep their first digits visible.
+    out.printf(Locale.ROOT, ratio >= 0.1 ? "- %s: %.2f%n" : "- %s: %.4f%n", label, ratio);
   }
 
   private static Result find(List<Result> results, String prefix) {
