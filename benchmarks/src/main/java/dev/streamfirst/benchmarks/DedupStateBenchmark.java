@@ -53,6 +53,7 @@ public final class DedupStateBenchmark {
     List<String> backends = List.of("hashmap", "rocksdb");
     List<Dedup.Clock> clocks = List.of(Dedup.Clock.EVENT_TIME, Dedup.Clock.PROCESSING_TIME);
     long checkpointMs = 2_000;
+    boolean resend = true;
 
     static Settings parse(String... args) {
       Settings s = new Settings();
@@ -67,28 +68,40 @@ public final class DedupStateBenchmark {
           case "clocks" ->
               s.clocks = List.of(kv[1].split(",")).stream().map(Dedup.Clock::valueOf).toList();
           case "checkpointMs" -> s.checkpointMs = Long.parseLong(kv[1]);
+          case "resend" -> s.resend = Boolean.parseBoolean(kv[1]);
           default ->
               throw new IllegalArgumentException(
-                  "unknown flag --" + kv[0] + "; known: --ids --backends --clocks --checkpointMs");
+                  "unknown flag --"
+                      + kv[0]
+                      + "; known: --ids --backends --clocks --checkpointMs --resend");
         }
       }
       return s;
     }
   }
 
-  /** One measurement: the dedup operator's checkpointed state with this many live ids. */
-  record Point(int liveIds, long dedupBytes, long jobBytes) {}
+  /**
+   * One measurement: the dedup operator's checkpointed state with this many live ids, after this
+   * many copies of ids already seen were sent as well (and dropped).
+   */
+  record Point(int liveIds, int copies, long dedupBytes, long jobBytes) {}
 
   /** The points of one clock and state backend, and the fitted bytes per id. */
   record Series(Dedup.Clock clock, String backend, int idLength, List<Point> points) {
+    /** The points measured right after new ids, which the fit is made of. */
+    List<Point> newIds() {
+      return points.stream().filter(p -> p.copies() == 0).toList();
+    }
+
     /** Least-squares slope of dedup state bytes over live ids. */
     double bytesPerId() {
-      double n = points.size();
+      List<Point> fit = newIds();
+      double n = fit.size();
       double sx = 0;
       double sy = 0;
       double sxx = 0;
       double sxy = 0;
-      for (Point p : points) {
+      for (Point p : fit) {
         sx += p.liveIds();
         sy += p.dedupBytes();
         sxx += (double) p.liveIds() * p.liveIds();
@@ -98,8 +111,8 @@ public final class DedupStateBenchmark {
     }
 
     double interceptBytes() {
-      double meanX = points.stream().mapToDouble(Point::liveIds).average().orElse(0);
-      double meanY = points.stream().mapToDouble(Point::dedupBytes).average().orElse(0);
+      double meanX = newIds().stream().mapToDouble(Point::liveIds).average().orElse(0);
+      double meanY = newIds().stream().mapToDouble(Point::dedupBytes).average().orElse(0);
       return meanY - bytesPerId() * meanX;
     }
   }
@@ -127,17 +140,18 @@ public final class DedupStateBenchmark {
     }
     out.println();
     out.println(
-        "| clock | state backend | live ids | dedup state (bytes) | bytes / id at this size"
-            + " | fitted bytes / id | fixed part (bytes) |");
-    out.println("|---|---|---|---|---|---|---|");
+        "| clock | state backend | live ids | copies dropped | dedup state (bytes)"
+            + " | bytes / id at this size | fitted bytes / id | fixed part (bytes) |");
+    out.println("|---|---|---|---|---|---|---|---|");
     for (Series series : all) {
       for (Point p : series.points()) {
         out.printf(
             Locale.ROOT,
-            "| %s | %s | %,d | %,d | %.1f | %.1f | %,.0f |%n",
+            "| %s | %s | %,d | %,d | %,d | %.1f | %.1f | %,.0f |%n",
             series.clock(),
             series.backend(),
             p.liveIds(),
+            p.copies(),
             p.dedupBytes(),
             (double) p.dedupBytes() / p.liveIds(),
             series.bytesPerId(),
@@ -206,19 +220,18 @@ public final class DedupStateBenchmark {
         idLength = writeIds(servers.bootstrapServers(), ids, written, target);
         written = target;
         awaitCount(servers.bootstrapServers(), passed, target, rest, jobId);
-        long allPassed = System.currentTimeMillis();
-        CheckpointStats.Completed checkpoint =
-            sizes.completedAfter(jobId, allPassed, Duration.ofMinutes(3));
-        long bytes = sizes.stateSize(jobId, checkpoint.id(), vertex);
-        points.add(new Point(target, bytes, checkpoint.stateSize()));
-        out.printf(
-            Locale.ROOT,
-            "%s %s: %,d live ids -> dedup state %,d bytes (whole job %,d)%n",
-            clock,
-            backend,
-            target,
-            bytes,
-            checkpoint.stateSize());
+        points.add(measurePoint(sizes, jobId, vertex, target, 0, clock, backend, out));
+      }
+      if (s.resend) {
+        // Copies of ids already seen must cost no state: send every id once more, in the same
+        // batches, and measure again once all of them have been dropped.
+        int from = 0;
+        for (int target : s.ids) {
+          writeIds(servers.bootstrapServers(), ids, from, target);
+          from = target;
+        }
+        awaitDropped(rest, jobId, written);
+        points.add(measurePoint(sizes, jobId, vertex, written, written, clock, backend, out));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -231,6 +244,51 @@ public final class DedupStateBenchmark {
       }
     }
     return new Series(clock, backend, idLength, points);
+  }
+
+  private static Point measurePoint(
+      CheckpointStats sizes,
+      String jobId,
+      String vertex,
+      int liveIds,
+      int copies,
+      Dedup.Clock clock,
+      String backend,
+      PrintStream out)
+      throws IOException {
+    long now = System.currentTimeMillis();
+    CheckpointStats.Completed checkpoint = sizes.completedAfter(jobId, now, Duration.ofMinutes(3));
+    long bytes = sizes.stateSize(jobId, checkpoint.id(), vertex);
+    out.printf(
+        Locale.ROOT,
+        "%s %s: %,d live ids, %,d copies dropped -> dedup state %,d bytes (whole job %,d)%n",
+        clock,
+        backend,
+        liveIds,
+        copies,
+        bytes,
+        checkpoint.stateSize());
+    return new Point(liveIds, copies, bytes, checkpoint.stateSize());
+  }
+
+  /** Waits until dedup has dropped {@code count} copies, as its counter reports while running. */
+  private static void awaitDropped(FlinkRest rest, String jobId, long count) throws IOException {
+    long deadline = System.currentTimeMillis() + Duration.ofMinutes(10).toMillis();
+    while (true) {
+      long dropped = rest.counters(jobId, "streamfirst").getOrDefault("duplicates_dropped", 0L);
+      if (dropped >= count) {
+        return;
+      }
+      if (System.currentTimeMillis() > deadline) {
+        throw new IOException("only " + dropped + " of " + count + " copies were dropped");
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+    }
   }
 
   private static org.joda.time.Duration ttl() {

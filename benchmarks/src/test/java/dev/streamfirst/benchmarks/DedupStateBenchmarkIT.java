@@ -2,6 +2,7 @@ package dev.streamfirst.benchmarks;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.lessThan;
 import static org.junit.Assert.assertEquals;
 
 import java.io.ByteArrayOutputStream;
@@ -33,9 +34,14 @@ public class DedupStateBenchmarkIT {
 
     assertEquals(1, series.size());
     List<DedupStateBenchmark.Point> points = series.get(0).points();
-    assertEquals(2, points.size());
+    assertEquals(3, points.size());
     assertThat(points.get(0).dedupBytes(), greaterThan(0L));
     // Each id costs at least its own characters, so 2,000 more ids add more than 2,000 × 36 bytes.
     assertThat(points.get(1).dedupBytes() - points.get(0).dedupBytes(), greaterThan(72_000L));
+    // Then every id is sent again: 3,000 copies dropped must leave the state as it was (a byte per
+    // copy would already be 3,000).
+    assertEquals(3_000, points.get(2).copies());
+    assertEquals(3_000, points.get(2).liveIds());
+    assertThat(Math.abs(points.get(2).dedupBytes() - points.get(1).dedupBytes()), lessThan(1_000L));
   }
 }
