@@ -40,13 +40,15 @@ import org.joda.time.Instant;
  * {@code Window}, {@code Combine} — the way a Beam user would write it by hand.
  */
 final class BeamBuiltInsRollup implements Variant {
-  private static final Schema EVENT =
+  /** The fields the built-ins read from each line: the rollup's events as a Beam schema. */
+  static final Schema EVENT =
       Schema.builder()
           .addStringField("id")
           .addStringField("key")
           .addStringField("ts")
           .addDoubleField("value")
           .build();
+
   private static final TupleTag<Long> COUNT = new TupleTag<>("count");
   private static final TupleTag<Double> SUM = new TupleTag<>("sum");
   private static final TupleTag<Double> MIN = new TupleTag<>("min");

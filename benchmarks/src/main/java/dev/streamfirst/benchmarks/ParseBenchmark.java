@@ -10,7 +10,6 @@ import dev.streamfirst.transforms.events.InvalidEventException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.util.RowJson;
 import org.apache.beam.sdk.values.Row;
 import org.joda.time.Instant;
@@ -28,14 +27,6 @@ import org.joda.time.Instant;
  * }</pre>
  */
 public final class ParseBenchmark {
-  private static final Schema EVENT =
-      Schema.builder()
-          .addStringField("id")
-          .addStringField("key")
-          .addStringField("ts")
-          .addDoubleField("value")
-          .build();
-
   private ParseBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -53,7 +44,9 @@ public final class ParseBenchmark {
         new ObjectMapper()
             .registerModule(
                 new SimpleModule()
-                    .addDeserializer(Row.class, RowJson.RowJsonDeserializer.forSchema(EVENT)));
+                    .addDeserializer(
+                        Row.class,
+                        RowJson.RowJsonDeserializer.forSchema(BeamBuiltInsRollup.EVENT)));
     ObjectMapper tree = new ObjectMapper();
 
     String[] names = {
