@@ -7,6 +7,7 @@ import dev.streamfirst.io.generator.GeneratorSpec;
 import dev.streamfirst.transforms.events.EventFields;
 import dev.streamfirst.transforms.events.EventParser;
 import dev.streamfirst.transforms.events.InvalidEventException;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,9 +30,29 @@ import org.joda.time.Instant;
 public final class ParseBenchmark {
   private ParseBenchmark() {}
 
+  /** One variant's result: how many payloads it accepted, and its best rate. */
+  record Result(String variant, long valid, double payloadsPerSecond) {}
+
   public static void main(String[] args) throws Exception {
     int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    List<Result> results = run(events, rounds, System.out);
+    System.out.println();
+    System.out.println("| variant | valid events | best payloads/s | × ours |");
+    System.out.println("|---|---:|---:|---:|");
+    for (Result r : results) {
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %,d | %,.0f | %.2f |%n",
+          r.variant(),
+          r.valid(),
+          r.payloadsPerSecond(),
+          r.payloadsPerSecond() / results.get(0).payloadsPerSecond());
+    }
+  }
+
+  /** Parses the generated payloads with every variant; ours comes first. */
+  static List<Result> run(int events, int rounds, PrintStream log) throws Exception {
     String uri =
         "generator://events?count="
             + events
@@ -56,7 +77,7 @@ public final class ParseBenchmark {
     };
     double[] best = new double[names.length];
     long[] valid = new long[names.length];
-    System.out.printf(Locale.ROOT, "%s: %,d payloads, %d rounds%n", uri, payloads.size(), rounds);
+    log.printf(Locale.ROOT, "%s: %,d payloads, %d rounds%n", uri, payloads.size(), rounds);
     for (int round = 0; round <= rounds; round++) {
       for (int v = 0; v < names.length; v++) {
         long start = System.nanoTime();
@@ -72,18 +93,11 @@ public final class ParseBenchmark {
         }
       }
     }
-    System.out.println();
-    System.out.println("| variant | valid events | best payloads/s | × ours |");
-    System.out.println("|---|---:|---:|---:|");
+    List<Result> results = new ArrayList<>();
     for (int v = 0; v < names.length; v++) {
-      System.out.printf(
-          Locale.ROOT,
-          "| %s | %,d | %,.0f | %.2f |%n",
-          names[v],
-          valid[v],
-          best[v],
-          best[v] / best[0]);
+      results.add(new Result(names[v], valid[v], best[v]));
     }
+    return results;
   }
 
   private static boolean parse(
