@@ -115,7 +115,12 @@ final class OptionParameters {
     }
 
     String help = description.value();
-    if (defaultValue != null) {
+    if (required) {
+      // A description may end with the default the launcher computes where it runs (a local
+      // directory); a template's launcher VM has none to offer, so the parameter must be given.
+      int said = help.lastIndexOf(" Default: ");
+      help = said < 0 ? help : help.substring(0, said);
+    } else if (defaultValue != null) {
       help += " Default: " + defaultValue + ".";
     }
     return TemplateParameter.of(

@@ -167,6 +167,18 @@ public class TemplateMetadataTest {
   }
 
   @Test
+  public void requiredParameters_offerNoDefault() {
+    for (PipelineDefinition<?> definition : PipelineCatalog.all()) {
+      for (TemplateParameter p : TemplateMetadata.of(definition).parameters()) {
+        if (!p.isOptional()) {
+          assertThat(
+              definition.name() + "/" + p.name(), p.helpText(), not(containsString("Default:")));
+        }
+      }
+    }
+  }
+
+  @Test
   public void regexes_refuseValuesThePipelineRefuses() {
     TemplateMetadata rollup = TemplateMetadata.of(PipelineCatalog.find("rollup").get());
     assertThat("fixd:1m", not(matchesParameter(rollup, "window")));
