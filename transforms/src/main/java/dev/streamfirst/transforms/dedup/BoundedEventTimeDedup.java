@@ -2,13 +2,10 @@ package dev.streamfirst.transforms.dedup;
 
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
@@ -17,7 +14,6 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.transforms.windowing.Window;
-import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TimestampedValue;
@@ -75,8 +71,7 @@ final class BoundedEventTimeDedup<T>
         @Element KV<Integer, Iterable<TimestampedValue<T>>> shard, OutputReceiver<T> out) {
       List<TimestampedValue<T>> ready = new ArrayList<>();
       shard.getValue().forEach(ready::add);
-      ready.sort(
-          Comparator.comparing(TimestampedValue<T>::getTimestamp).thenComparing(this::order));
+      ready.sort(EventTimeOrder.of(coder));
       Map<String, Long> seen = new HashMap<>();
       for (TimestampedValue<T> candidate : ready) {
         String id = idFn.apply(candidate.getValue());
@@ -88,17 +83,6 @@ final class BoundedEventTimeDedup<T>
           seen.put(id, passed == null ? ts : Math.max(passed, ts));
           out.outputWithTimestamp(candidate.getValue(), candidate.getTimestamp());
         }
-      }
-    }
-
-    /** Orders elements with equal event times by their encoding, as the streaming path does. */
-    private int order(TimestampedValue<T> a, TimestampedValue<T> b) {
-      try {
-        return Arrays.compareUnsigned(
-            CoderUtils.encodeToByteArray(coder, a.getValue()),
-            CoderUtils.encodeToByteArray(coder, b.getValue()));
-      } catch (CoderException e) {
-        throw new IllegalStateException("cannot encode an element to order it", e);
       }
     }
   }

@@ -2,12 +2,9 @@ package dev.streamfirst.transforms.dedup;
 
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -23,7 +20,6 @@ import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
-import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TimestampedValue.TimestampedValueCoder;
@@ -161,7 +157,7 @@ final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
         nextBucket = end;
       }
     }
-    ready.sort(Comparator.comparing(TimestampedValue<T>::getTimestamp).thenComparing(this::order));
+    ready.sort(EventTimeOrder.of(coder));
 
     for (TimestampedValue<T> candidate : ready) {
       String id = idFn.apply(candidate.getValue());
@@ -214,17 +210,6 @@ final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
       long at = Math.min(ceilTo(oldestLeft + ttl, sweepInterval), MAX_TARGET.getMillis());
       sweep.set(new Instant(at));
       sweepAt.write(at);
-    }
-  }
-
-  /** Orders elements with equal event times by their encoding, so every runner picks the same. */
-  private int order(TimestampedValue<T> a, TimestampedValue<T> b) {
-    try {
-      return Arrays.compareUnsigned(
-          CoderUtils.encodeToByteArray(coder, a.getValue()),
-          CoderUtils.encodeToByteArray(coder, b.getValue()));
-    } catch (CoderException e) {
-      throw new IllegalStateException("cannot encode an element to order it", e);
     }
   }
 
