@@ -131,7 +131,7 @@ public final class Launcher {
 
   private int execute(Pipeline pipeline) {
     long started = System.nanoTime();
-    PipelineResult result = pipeline.run();
+    PipelineResult result = PreparedRun.submit(pipeline);
     PipelineOptions options = pipeline.getOptions();
     Optional<FlinkRest.Job> onCluster = clusterJob(options);
     onCluster.ifPresent(

@@ -1,6 +1,8 @@
 package dev.streamfirst.runners;
 
 import dev.streamfirst.pipelines.PipelineDefinition;
+import org.apache.beam.runners.flink.CorrectedFlinkRunner;
+import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.ApplicationNameOptions;
@@ -65,6 +67,25 @@ public final class PreparedRun {
 
   /** Submits the pipeline to its runner. */
   public PipelineResult run() {
-    return plan.pipeline().run();
+    return submit(plan.pipeline());
+  }
+
+  /**
+   * Submits a pipeline to its runner; a {@code FlinkRunner} job goes through {@link
+   * CorrectedFlinkRunner}, which corrects FlinkRunner 2.62's streaming defects in the translated
+   * job (watermarks held back by open bundles, sources read again after a restore). The options
+   * name {@code FlinkRunner} again once the job is submitted.
+   */
+  public static PipelineResult submit(Pipeline pipeline) {
+    PipelineOptions options = pipeline.getOptions();
+    if (!FlinkRunner.class.equals(options.getRunner())) {
+      return pipeline.run();
+    }
+    options.setRunner(CorrectedFlinkRunner.class);
+    try {
+      return pipeline.run();
+    } finally {
+      options.setRunner(FlinkRunner.class);
+    }
   }
 }

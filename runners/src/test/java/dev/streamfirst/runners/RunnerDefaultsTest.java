@@ -60,6 +60,9 @@ public class RunnerDefaultsTest {
     // A source that ends (count=) must be able to finish the job even with checkpoints on.
     assertEquals(0L, (long) options.getShutdownSourcesAfterIdleMs());
     assertEquals(RunnerDefaults.STREAMING_MAX_BUNDLE_SIZE, (long) options.getMaxBundleSize());
+    assertEquals(
+        RunnerDefaults.STREAMING_MAX_BUNDLE_TIME_MS, (long) options.getMaxBundleTimeMills());
+    assertTrue(options.getFinishBundleBeforeCheckpointing());
     // Heap state copies values before changing them only with copies on.
     assertFalse(options.getFasterCopy());
   }
@@ -82,6 +85,8 @@ public class RunnerDefaultsTest {
             "--checkpointingInterval=5000",
             "--checkpointingMode=AT_LEAST_ONCE",
             "--maxBundleSize=500",
+            "--maxBundleTimeMills=200",
+            "--finishBundleBeforeCheckpointing=false",
             "--fasterCopy=true",
             "--parallelism=1");
 
@@ -89,6 +94,8 @@ public class RunnerDefaultsTest {
     assertEquals("AT_LEAST_ONCE", options.getCheckpointingMode());
     assertEquals(1, (int) options.getParallelism());
     assertEquals(500L, (long) options.getMaxBundleSize());
+    assertEquals(200L, (long) options.getMaxBundleTimeMills());
+    assertFalse(options.getFinishBundleBeforeCheckpointing());
     assertTrue(options.getFasterCopy());
   }
 

@@ -58,7 +58,15 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
 
   public static final Duration DEFAULT_TTL = Duration.standardMinutes(10);
   public static final int DEFAULT_SHARDS = 16;
-  public static final Duration DEFAULT_RELEASE_INTERVAL = Duration.standardSeconds(5);
+
+  /**
+   * In event time, elements are released when the watermark passes the end of their slot of this
+   * length (slots are aligned to the epoch, like fixed windows). A window whose boundaries fall on
+   * multiples of it, as every window of whole tenths of a second does, is not delayed at all: its
+   * elements are released by the time the watermark closes it. Otherwise dedup delays a result by
+   * at most this much.
+   */
+  public static final Duration DEFAULT_RELEASE_INTERVAL = Duration.millis(100);
 
   abstract SerializableFunction<T, String> idFn();
 

@@ -29,9 +29,10 @@ import org.joda.time.Instant;
 /**
  * Event-time dedup of one shard of ids.
  *
- * <p>Elements wait in buckets of {@code releaseInterval} of event time. When the watermark passes a
- * bucket's end, one timer releases every waiting element up to there, sorted by event time, and
- * each is checked against the ids that passed before it. Buckets are addressed by key ({@code
+ * <p>A copy of an id that has already passed, within the TTL, is dropped on arrival. Other elements
+ * wait in buckets of {@code releaseInterval} of event time. When the watermark passes a bucket's
+ * end, one timer releases every waiting element up to there, sorted by event time, and each is
+ * checked against the ids that passed before it. Buckets are addressed by key ({@code
  * bucketEnd/sequence}), so adding and releasing cost O(1) per element on every state backend. A
  * second timer sweeps expired ids, at most every half TTL.
  */
@@ -99,8 +100,18 @@ final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
       @StateId("waiting") MapState<String, TimestampedValue<T>> waiting,
       @StateId("releaseAt") ValueState<Long> releaseAt,
       @StateId("holdAt") ValueState<Long> holdAt,
+      @StateId("seen") MapState<String, Long> seen,
       @TimerId("release") Timer release) {
     long ts = timestamp.getMillis();
+    if (!boundedInput) {
+      // A copy of an event that has already passed (the usual re-delivery) is decided on arrival:
+      // holding it until the watermark passes would cost state and change nothing.
+      Long passed = seen.get(idFn.apply(element.getValue())).read();
+      if (passed != null && Math.abs(ts - passed) < ttl) {
+        dropped.inc();
+        return;
+      }
+    }
     // A bounded input's watermark jumps to the end in one step, so buckets would only cost timers:
     // everything waits in one and is released, sorted, at the end.
     long bucket = boundedInput ? MAX_TARGET.getMillis() : ceilTo(ts + 1, interval);
