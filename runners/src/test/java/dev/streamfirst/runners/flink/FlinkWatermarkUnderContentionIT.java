@@ -24,10 +24,11 @@ import org.junit.rules.TemporaryFolder;
 /**
  * A live rollup on FlinkRunner {@code [local]} fires its windows while it runs, also when it has to
  * share the CPU: then input queues up in front of every step, and the watermark must still get
- * through. Submitted through plain FlinkRunner 2.62 with its bundles of 1000 elements, it did not
- * here, for minutes: its steps pass the watermark on only when a bundle ends by count. The launcher
- * submits through {@code CorrectedFlinkRunner}, whose steps pass it on whenever a bundle ends, with
- * real bundles (the launcher's Flink streaming defaults): that is what this checks.
+ * through. With FlinkRunner's own operators and bundle settings it did not here, for minutes: its
+ * steps pass the watermark on only when a bundle ends by count. The launcher submits through {@code
+ * CorrectedFlinkRunner}, whose steps pass it on whenever a bundle ends, with real bundles of up to
+ * 1000 elements or 50 ms: that is what this checks. ({@code WatermarkAfterBundleFactoryTest} pins
+ * the race itself, step by step.)
  *
  * <p>Events are 100 ms apart in event time, in order, without copies or malformed ones, so each
  * 5-second window holds exactly 50 of them, whatever the keys; they come at 200 a second.
