@@ -15,16 +15,21 @@ import java.util.Set;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Duration;
 
 /**
  * Writes each element (a JSON object, as the pipelines produce them) as the value of one Kafka
@@ -32,9 +37,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * order. An element without that field, or one that is not a JSON object, is written without a key.
  *
  * <p>Delivery is at least once by default: after a failure a runner may write some records again.
- * {@link #withExactlyOnce} uses KafkaIO's transactional sink instead: records become visible to
- * {@code read_committed} consumers exactly once, at the cost of latency (a transaction per bundle)
- * and of needing a runner that supports it; {@link #requiresExactlyOnce()} tells a launcher to
+ * {@link #withExactlyOnce} writes in Kafka transactions instead ({@code TransactionalWriteFn}):
+ * records become visible to {@code read_committed} consumers exactly once, a transaction per shard
+ * per bundle (on Flink, per checkpoint, so rows wait for the checkpoint that commits them), and a
+ * runner must keep the writers' input stable; {@link #requiresExactlyOnce()} tells a launcher to
  * check that.
  *
  * <pre>{@code
@@ -279,7 +285,29 @@ public abstract class KafkaSink extends PTransform<PCollection<String>, PDone> {
 
   @Override
   public PDone expand(PCollection<String> rows) {
-    KafkaIO.Write<String, String> write =
+    PCollection<KV<String, String>> keyed =
+        rows.apply("KeyByField", ParDo.of(new KeyByFieldFn(keyField())))
+            .setCoder(KvCoder.of(NullableCoder.of(StringUtf8Coder.of()), StringUtf8Coder.of()));
+    if (requiresExactlyOnce()) {
+      keyed
+          .apply("AssignShards", ParDo.of(new AssignShardFn(numShards())))
+          .setCoder(KvCoder.of(VarIntCoder.of(), keyed.getCoder()))
+          // Each shard numbers its records once, whatever window they came from.
+          .apply(
+              "IntoOneWindow",
+              Window.<KV<Integer, KV<String, String>>>into(new GlobalWindows())
+                  .triggering(DefaultTrigger.of())
+                  .withAllowedLateness(Duration.ZERO)
+                  .discardingFiredPanes())
+          .apply(
+              "WriteTransactions",
+              ParDo.of(
+                  new TransactionalWriteFn(
+                      bootstrapServers(), topic(), sinkGroupId(), clientProperties())));
+      return PDone.in(rows.getPipeline());
+    }
+    keyed.apply(
+        "WriteKafka",
         KafkaIO.<String, String>write()
             .withBootstrapServers(bootstrapServers())
             .withTopic(topic())
@@ -287,17 +315,8 @@ public abstract class KafkaSink extends PTransform<PCollection<String>, PDone> {
             .withValueSerializer(StringSerializer.class)
             .withProducerConfigUpdates(ClientFactories.shown(clientProperties()))
             .withProducerFactoryFn(
-                ClientFactories.producers(ClientFactories.hidden(clientProperties())));
-    if (requiresExactlyOnce()) {
-      write =
-          write
-              .withEOS(numShards(), sinkGroupId())
-              .withConsumerFactoryFn(
-                  ClientFactories.consumers(ClientFactories.hidden(clientProperties())));
-    }
-    return rows.apply("KeyByField", ParDo.of(new KeyByFieldFn(keyField())))
-        .setCoder(KvCoder.of(NullableCoder.of(StringUtf8Coder.of()), StringUtf8Coder.of()))
-        .apply("WriteKafka", write);
+                ClientFactories.producers(ClientFactories.hidden(clientProperties()))));
+    return PDone.in(rows.getPipeline());
   }
 
   @Override
@@ -353,6 +372,26 @@ public abstract class KafkaSink extends PTransform<PCollection<String>, PDone> {
         return null;
       }
       return key.asText();
+    }
+  }
+
+  /**
+   * Spreads records over the transactional writers by their key (the whole text without one), so
+   * that a key's records stay in order; String.hashCode is specified, so every worker agrees.
+   */
+  static final class AssignShardFn
+      extends DoFn<KV<String, String>, KV<Integer, KV<String, String>>> {
+    private final int shards;
+
+    AssignShardFn(int shards) {
+      this.shards = shards;
+    }
+
+    @ProcessElement
+    public void process(
+        @Element KV<String, String> record, OutputReceiver<KV<Integer, KV<String, String>>> out) {
+      String by = record.getKey() != null ? record.getKey() : record.getValue();
+      out.output(KV.of(Math.floorMod(by.hashCode(), shards), record));
     }
   }
 }
