@@ -8,9 +8,12 @@ import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.Impulse;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
@@ -19,6 +22,7 @@ import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PInput;
 import org.apache.beam.sdk.values.POutput;
@@ -186,10 +190,23 @@ public abstract class EventWindows<T> extends PTransform<PCollection<T>, PCollec
       }
       TupleTag<T> onTime = new TupleTag<>("onTime");
       TupleTag<DeadLetter> late = new TupleTag<>("late");
-      PCollectionTuple split =
+      // A null value is a shard's seed (see SplitLateFn): it starts the shard's watermark clock
+      // before any data arrives.
+      KvCoder<Integer, T> shardedCoder = KvCoder.of(VarIntCoder.of(), NullableCoder.of(coder));
+      PCollection<KV<Integer, T>> sharded =
           input
               .apply("ShardForLateCheck", ParDo.of(new ShardByTimestampFn<>(SHARDS)))
-              .setCoder(KvCoder.of(VarIntCoder.of(), coder))
+              .setCoder(shardedCoder);
+      PCollection<KV<Integer, T>> seeds =
+          input
+              .getPipeline()
+              .apply("LateCheckStart", Impulse.create())
+              .apply("SeedEveryShard", ParDo.of(new SeedShardsFn<T>(SHARDS)))
+              .setCoder(shardedCoder);
+      PCollectionTuple split =
+          PCollectionList.of(sharded)
+              .and(seeds)
+              .apply("WithSeeds", Flatten.pCollections())
               .apply(
                   "SplitLate",
                   ParDo.of(
@@ -226,6 +243,22 @@ public abstract class EventWindows<T> extends PTransform<PCollection<T>, PCollec
     public void process(
         @Element T element, @Timestamp Instant timestamp, OutputReceiver<KV<Integer, T>> out) {
       out.output(KV.of(Math.floorMod(Long.hashCode(timestamp.getMillis()), shards), element));
+    }
+  }
+
+  /** One seed, a null value, for every shard of the lateness check. */
+  private static final class SeedShardsFn<T> extends DoFn<byte[], KV<Integer, T>> {
+    private final int shards;
+
+    SeedShardsFn(int shards) {
+      this.shards = shards;
+    }
+
+    @ProcessElement
+    public void process(OutputReceiver<KV<Integer, T>> out) {
+      for (int shard = 0; shard < shards; shard++) {
+        out.output(KV.of(shard, null));
+      }
     }
   }
 
