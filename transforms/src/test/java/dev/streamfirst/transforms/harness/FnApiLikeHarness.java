@@ -62,6 +62,7 @@ public final class FnApiLikeHarness {
   private Instant inputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
   private Object key;
   private int firings;
+  private long bagAdds;
 
   private record Pending(TimeDomain domain, Instant target, Instant hold) {}
 
@@ -162,6 +163,30 @@ public final class FnApiLikeHarness {
 
   public List<Output> outputs() {
     return outputs;
+  }
+
+  /** How many values have been added to bag states so far: what state writes cost. */
+  public long bagAdds() {
+    return bagAdds;
+  }
+
+  /** What a key holds in a state: a value state's value, a bag's items, null when empty. */
+  public Object state(Object key, String id) {
+    Object state = states.get(Arrays.asList(key, id));
+    if (state instanceof ValueState<?> v) {
+      return v.read();
+    }
+    if (state instanceof BagState<?> b) {
+      List<Object> items = new ArrayList<>();
+      b.read().forEach(items::add);
+      return items.isEmpty() ? null : items;
+    }
+    return null;
+  }
+
+  /** How many timers are set. */
+  public int pendingTimers() {
+    return timers.size();
   }
 
   /** How many timers have fired so far. */
@@ -327,7 +352,7 @@ public final class FnApiLikeHarness {
     };
   }
 
-  private static Object newState(Class<?> type) {
+  private Object newState(Class<?> type) {
     if (type == ValueState.class) {
       return new ValueState<Object>() {
         private Object value;
@@ -369,6 +394,7 @@ public final class FnApiLikeHarness {
 
         @Override
         public void add(Object v) {
+          bagAdds++;
           items.add(v);
         }
 
