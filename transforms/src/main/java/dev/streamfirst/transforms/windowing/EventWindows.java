@@ -40,7 +40,10 @@ import org.joda.time.Instant;
  * element that arrives within the allowed lateness, and a last time, marked final, when the
  * lateness runs out. Panes accumulate, so every row a window emits is the complete, corrected
  * result for it: a consumer upserts by key and window and is always right. Every window ends with a
- * final pane, whatever the policy.
+ * final pane, whatever the policy (the aggregations emit no row for a pane that holds nothing, as
+ * the last pane of discarding panes can). The global window on an unbounded input needs early
+ * firings: it closes only when the input ends, so without them it would never fire, and it is
+ * refused.
  *
  * <p>Beam drops data that arrives after a window's allowed lateness with nothing but a runner
  * metric. {@link #withLateDeadLetters} keeps it instead: such elements come out as dead letters
@@ -127,7 +130,26 @@ public abstract class EventWindows<T> extends PTransform<PCollection<T>, PCollec
 
   @Override
   public PCollection<T> expand(PCollection<T> input) {
+    refuseNeverFiring(input);
     return input.apply("AssignWindows", window());
+  }
+
+  /**
+   * The global window ends only when the input does, so on an unbounded input a policy without
+   * early firings would never emit anything.
+   */
+  void refuseNeverFiring(PCollection<T> input) {
+    if (spec().kind() == WindowSpec.Kind.GLOBAL
+        && input.isBounded() == PCollection.IsBounded.UNBOUNDED
+        && !trigger().hasEarlyFirings()) {
+      throw new IllegalArgumentException(
+          "window global on an unbounded input with trigger '"
+              + trigger()
+              + "' would never fire: the global window closes only when the input ends. Add"
+              + " early firings, e.g. withTrigger(TriggerPolicy.onTimeOnly()"
+              + ".withEarlyFiringsEvery(Duration.standardMinutes(1))) (--earlyFiringsEvery=1m or"
+              + " --earlyFiringsEveryCount=N), or use a windowed spec such as fixed:1m");
+    }
   }
 
   Window<T> window() {
@@ -179,6 +201,7 @@ public abstract class EventWindows<T> extends PTransform<PCollection<T>, PCollec
                 + input.getWindowingStrategy().getWindowFn()
                 + "): apply EventWindows instead of that windowing");
       }
+      windows().refuseNeverFiring(input);
       Coder<T> coder = input.getCoder();
       if (input.isBounded() == PCollection.IsBounded.BOUNDED) {
         // A bounded input's watermark reaches the end only after all of it has been read, so
