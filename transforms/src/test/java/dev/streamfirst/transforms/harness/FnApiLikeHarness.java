@@ -124,6 +124,12 @@ public final class FnApiLikeHarness {
     invoke(find(DoFn.ProcessElement.class, null), element, timestamp, timestamp, null);
   }
 
+  /** Processes one element of a DoFn whose input is not keyed. */
+  public void processUnkeyed(Object element, Instant timestamp) {
+    key = null;
+    invoke(find(DoFn.ProcessElement.class, null), element, timestamp, timestamp, null);
+  }
+
   /** Moves the input watermark and fires every event-time timer it passes, in time order. */
   public void advanceWatermarkTo(Instant watermark) {
     inputWatermark = watermark;
