@@ -58,6 +58,11 @@ public abstract class MissingDataAlerts<T> extends PTransform<PCollection<T>, PC
 
   abstract Duration gap();
 
+  abstract Duration forgetAfter();
+
+  /** How long a silent key is remembered by default: its open alert resolves as forgotten. */
+  public static final Duration DEFAULT_FORGET_AFTER = Duration.standardDays(7);
+
   /** Alerts for each key (by {@code keyFn}) silent for longer than {@code gap}. */
   public static <T> MissingDataAlerts<T> of(SerializableFunction<T, String> keyFn, Duration gap) {
     if (keyFn == null) {
@@ -69,7 +74,28 @@ public abstract class MissingDataAlerts<T> extends PTransform<PCollection<T>, PC
           "MissingDataAlerts.of() needs a positive gap, e.g. 5m, got "
               + (gap == null ? "null" : Durations.format(gap)));
     }
-    return new AutoValue_MissingDataAlerts<>(keyFn, gap);
+    return new AutoValue_MissingDataAlerts<>(keyFn, gap, max(gap, DEFAULT_FORGET_AFTER));
+  }
+
+  /**
+   * How long a silent key is remembered (on an unbounded input; by default 7 days, or the gap if
+   * longer): after that much event time without events its state is dropped, so keys that are gone
+   * for good do not stay in state forever. Its open alert then resolves with a detail that says so,
+   * and its next event, if any, starts afresh.
+   */
+  public MissingDataAlerts<T> withForgetAfter(Duration forgetAfter) {
+    if (forgetAfter == null || forgetAfter.isShorterThan(gap())) {
+      throw new IllegalArgumentException(
+          "withForgetAfter() must be at least the gap "
+              + Durations.format(gap())
+              + ", got "
+              + (forgetAfter == null ? "null" : Durations.format(forgetAfter)));
+    }
+    return new AutoValue_MissingDataAlerts<>(keyFn(), gap(), forgetAfter);
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.isLongerThan(b) ? a : b;
   }
 
   /** The rule in words, e.g. {@code no events for 5m}. */
@@ -95,14 +121,21 @@ public abstract class MissingDataAlerts<T> extends PTransform<PCollection<T>, PC
             "FindSilences",
             ParDo.of(
                 new FindSilencesFn(
-                    gap(), rule(), events.isBounded() == PCollection.IsBounded.BOUNDED)))
+                    gap(),
+                    forgetAfter(),
+                    rule(),
+                    events.isBounded() == PCollection.IsBounded.BOUNDED)))
         .setCoder(SerializableCoder.of(Alert.class));
   }
 
   @Override
   public void populateDisplayData(DisplayData.Builder builder) {
     super.populateDisplayData(builder);
-    builder.add(DisplayData.item("gap", Durations.format(gap())).withLabel("Silence longer than"));
+    builder
+        .add(DisplayData.item("gap", Durations.format(gap())).withLabel("Silence longer than"))
+        .add(
+            DisplayData.item("forgetAfter", Durations.format(forgetAfter()))
+                .withLabel("Silent keys forgotten after"));
   }
 
   /**
@@ -117,6 +150,7 @@ public abstract class MissingDataAlerts<T> extends PTransform<PCollection<T>, PC
     private static final Instant END = GlobalWindow.INSTANCE.maxTimestamp();
 
     private final long gap;
+    private final long forgetAfter;
     private final String rule;
     private final boolean bounded;
     private final Counter opened = StreamfirstMetrics.counter(StreamfirstMetrics.ALERTS_OPENED);
@@ -142,8 +176,12 @@ public abstract class MissingDataAlerts<T> extends PTransform<PCollection<T>, PC
     @TimerId("silence")
     private final TimerSpec silenceSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
-    FindSilencesFn(Duration gap, String rule, boolean bounded) {
+    @TimerId("forget")
+    private final TimerSpec forgetSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+    FindSilencesFn(Duration gap, Duration forgetAfter, String rule, boolean bounded) {
       this.gap = gap.getMillis();
+      this.forgetAfter = forgetAfter.getMillis();
       this.rule = rule;
       this.bounded = bounded;
     }
@@ -178,6 +216,7 @@ public abstract class MissingDataAlerts<T> extends PTransform<PCollection<T>, PC
         @StateId("open") ValueState<Boolean> openState,
         @TimerId("release") Timer release,
         @TimerId("silence") Timer silence,
+        @TimerId("forget") Timer forget,
         OutputReceiver<Alert> out) {
       long now =
           ThresholdAlerts.EvaluateFn.watermarkAtLeast(context.fireTimestamp(), release).getMillis();
@@ -212,6 +251,11 @@ public abstract class MissingDataAlerts<T> extends PTransform<PCollection<T>, PC
         if (!bounded) {
           // Strictly longer than the gap: an event exactly one gap later is not a silence.
           silence.set(new Instant(Math.min(lastSeen + gap + 1, END.getMillis())));
+          forget.set(
+              new Instant(
+                  forgetAfter >= END.getMillis() - lastSeen
+                      ? END.getMillis()
+                      : lastSeen + forgetAfter));
         }
       }
       openState.write(open);
@@ -250,6 +294,43 @@ public abstract class MissingDataAlerts<T> extends PTransform<PCollection<T>, PC
         open(key, lastSeen, out);
         openState.write(true);
       }
+    }
+
+    /** Drops a key silent for {@code forgetAfter}; an open alert resolves, saying why. */
+    @OnTimer("forget")
+    public void onForget(
+        OnTimerContext context,
+        @Key String key,
+        @StateId("pending") BagState<KV<Long, Long>> pending,
+        @StateId("lastSeen") ValueState<Long> lastSeenState,
+        @StateId("open") ValueState<Boolean> openState,
+        @TimerId("forget") Timer forget,
+        @TimerId("silence") Timer silence,
+        OutputReceiver<Alert> out) {
+      if (!ThresholdAlerts.EvaluateFn.watermarkAtLeast(context.fireTimestamp(), forget)
+          .isBefore(END)) {
+        return; // the input ended: its state goes with the window
+      }
+      Long lastSeen = lastSeenState.read();
+      if (lastSeen == null || pending.read().iterator().hasNext()) {
+        return; // events are waiting for the watermark: not forgotten
+      }
+      if (Boolean.TRUE.equals(openState.read())) {
+        resolved.inc();
+        out.output(
+            Alert.resolved(
+                key,
+                rule,
+                context.fireTimestamp(),
+                "no events since "
+                    + since(lastSeen)
+                    + ": forgotten after "
+                    + Durations.format(Duration.millis(forgetAfter))
+                    + "; its next event starts afresh"));
+      }
+      lastSeenState.clear();
+      openState.clear();
+      silence.clear();
     }
 
     /** Sorted runs: times within the gap of each other joined, each run as its first and last. */

@@ -1,11 +1,13 @@
 package dev.streamfirst.transforms.alert;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import dev.streamfirst.transforms.harness.FnApiLikeHarness;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
@@ -75,5 +77,36 @@ public class MissingDataUnderFnApiTest {
     // two million writes of rewriting every pending time on each of 2,000 steps.
     assertTrue("bag writes: " + silences.bagAdds(), silences.bagAdds() < 3L * events);
     assertEquals(0, silences.outputs().size());
+  }
+
+  @Test
+  public void keySilentLongerThanForgetAfter_isForgotten_andItsAlertResolved() {
+    p.apply(TestStream.create(StringUtf8Coder.of()).advanceWatermarkToInfinity())
+        .apply(MissingDataAlerts.of(s -> s, Duration.standardMinutes(5)));
+    FnApiLikeHarness silences = FnApiLikeHarness.ofStep(p, "FindSilences");
+
+    silences.process(KV.of("gone", 0L), T0);
+    silences.advanceWatermarkTo(T0.plus(Duration.standardDays(8)));
+
+    assertEquals(
+        "[Alert{key=gone, rule=no events for 5m, status=OPEN, at=2026-11-25T10:05:00.000Z,"
+            + " detail=no events since 2026-11-25T10:00:00.000Z}, Alert{key=gone, rule=no events"
+            + " for 5m, status=RESOLVED, at=2026-12-02T10:00:00.000Z, detail=no events since"
+            + " 2026-11-25T10:00:00.000Z: forgotten after 7d; its next event starts afresh}]",
+        silences.outputs().stream().map(o -> o.value()).toList().toString());
+    assertEquals(null, silences.state("gone", "lastSeen"));
+    assertEquals(null, silences.state("gone", "open"));
+    assertEquals(0, silences.pendingTimers());
+  }
+
+  @Test
+  public void forgetAfter_shorterThanTheGap_isRefused() {
+    MissingDataAlerts<String> alerts = MissingDataAlerts.of(s -> s, Duration.standardMinutes(5));
+    assertEquals(
+        "withForgetAfter() must be at least the gap 5m, got 1m",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> alerts.withForgetAfter(Duration.standardMinutes(1)))
+            .getMessage());
   }
 }
