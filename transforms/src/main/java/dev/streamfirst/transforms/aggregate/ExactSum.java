@@ -58,8 +58,13 @@ final class ExactSum {
       double hi = x + y;
       if (Double.isInfinite(hi)) {
         // Two finite doubles whose sum leaves the range: finish this addition exactly, in units.
-        BigInteger rest = toUnits(value);
-        for (int j = 0; j < size; j++) {
+        // The first i partials have already been replaced by the kept low parts, so the total is
+        // x + y + those kept parts + the partials not reached yet, not the original list.
+        BigInteger rest = toUnits(x).add(toUnits(y));
+        for (int j = 0; j < kept; j++) {
+          rest = rest.add(toUnits(partials[j]));
+        }
+        for (int j = i + 1; j < size; j++) {
           rest = rest.add(toUnits(partials[j]));
         }
         units = rest;

@@ -44,7 +44,11 @@ final class KeyedStatsFn
       for (Map.Entry<String, StatsFn.Accumulator> e : it.next().entrySet()) {
         StatsFn.Accumulator into = merged.get(e.getKey());
         if (into == null) {
-          merged.put(e.getKey(), e.getValue());
+          // A copy: adopting the other's accumulator would let a later merge into it change an
+          // accumulator Beam did not allow to be modified.
+          into = new StatsFn.Accumulator();
+          into.merge(e.getValue());
+          merged.put(e.getKey(), into);
         } else {
           into.merge(e.getValue());
         }

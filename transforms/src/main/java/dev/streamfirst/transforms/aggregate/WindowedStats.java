@@ -113,6 +113,9 @@ public final class WindowedStats
         BoundedWindow window,
         PaneInfo pane,
         OutputReceiver<StatsRow> out) {
+      if (stats.getValue().count() == 0) {
+        return; // an empty pane (discarding panes, nothing new): there is nothing to report
+      }
       rows.inc();
       out.output(
           StatsRow.of(
@@ -139,6 +142,9 @@ public final class WindowedStats
       org.joda.time.Instant end = end(window);
       PaneInfo.Timing timing = PaneTiming.of(pane);
       for (Map.Entry<String, Stats> key : shard.getValue().entrySet()) {
+        if (key.getValue().count() == 0) {
+          continue;
+        }
         rows.inc();
         out.output(
             StatsRow.of(

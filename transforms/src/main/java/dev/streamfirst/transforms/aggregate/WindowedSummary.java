@@ -74,6 +74,9 @@ public abstract class WindowedSummary<T>
         BoundedWindow window,
         PaneInfo pane,
         OutputReceiver<SummaryRow> out) {
+      if (summary.getValue().stats().count() == 0) {
+        return; // an empty pane (discarding panes, nothing new): there is nothing to report
+      }
       rows.inc();
       out.output(
           SummaryRow.of(

@@ -26,14 +26,19 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Never;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
+import org.apache.beam.sdk.transforms.windowing.Trigger;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.beam.sdk.values.WindowingStrategy;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 
@@ -42,10 +47,15 @@ import org.joda.time.Instant;
  * the key, and resolves it at the first window where it no longer holds. An alert opens once and
  * resolves once: no repeats while it stays open, no flapping.
  *
- * <p>Each window is judged by its on-time row (with accumulating panes, everything that arrived in
- * time); early and late panes do not move alerts. Windows are taken in order of their start, one
- * after the other as the key has them: rows are held until the watermark passes them, so the order
- * they arrive in does not matter and the result is the same on every runner.
+ * <p>Each window is judged by its on-time row (everything that arrived in time); early and late
+ * panes do not move alerts. Discarding panes with early firings are refused, since there the
+ * on-time row holds only what arrived after the last early one. Windows are taken in order of their
+ * start, and are consecutive only when they follow each other in time: a window without data (it
+ * has no row) breaks the streak, so "3 windows" never spans a silence, and an open alert resolves
+ * at the end of the first window without data, while running as soon as the watermark passes it. A
+ * key that has gone quiet is then forgotten. Rows are held until the watermark passes them, so the
+ * order they arrive in does not matter and the result is the same on every runner. The end of the
+ * input resolves nothing.
  *
  * <pre>{@code
  * PCollection<Alert> alerts = summaryRows.apply("HighMean",
@@ -70,6 +80,15 @@ public abstract class ThresholdAlerts
 
   @Override
   public PCollection<Alert> expand(PCollection<SummaryRow> rows) {
+    if (!onTimePaneIsWhole(rows.getWindowingStrategy())) {
+      throw new IllegalArgumentException(
+          "ThresholdAlerts judges each window by its on-time row, but with discarding panes and"
+              + " early firings that row holds only what arrived since the last early one: use"
+              + " accumulating panes (TriggerPolicy ... accumulating) or no early firings, got "
+              + rows.getWindowingStrategy().getTrigger()
+              + " with "
+              + rows.getWindowingStrategy().getMode());
+    }
     return rows.apply(
             "OnTimeRows", Filter.by((SummaryRow r) -> r.paneTiming() == PaneInfo.Timing.ON_TIME))
         // Back to the global window and its default trigger: alerts are not aggregated again,
@@ -82,8 +101,25 @@ public abstract class ThresholdAlerts
                 .discardingFiredPanes())
         .apply("ByKey", WithKeys.of(SummaryRow::key).withKeyType(TypeDescriptors.strings()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(SummaryRow.class)))
-        .apply("EvaluateRule", ParDo.of(new EvaluateFn(rule())))
+        .apply(
+            "EvaluateRule",
+            ParDo.of(new EvaluateFn(rule(), rows.isBounded() == PCollection.IsBounded.BOUNDED)))
         .setCoder(SerializableCoder.of(Alert.class));
+  }
+
+  /** Whether a window's on-time pane holds everything that arrived for it in time. */
+  static boolean onTimePaneIsWhole(WindowingStrategy<?, ?> strategy) {
+    if (strategy.getMode() != WindowingStrategy.AccumulationMode.DISCARDING_FIRED_PANES) {
+      return true;
+    }
+    Trigger trigger = strategy.getTrigger();
+    if (trigger instanceof DefaultTrigger || trigger instanceof AfterWatermark.FromEndOfWindow) {
+      return true;
+    }
+    if (trigger instanceof AfterWatermark.AfterWatermarkEarlyAndLate t) {
+      return t.getEarlyTrigger() == null || t.getEarlyTrigger() instanceof Never.NeverTrigger;
+    }
+    return false;
   }
 
   @Override
@@ -92,9 +128,23 @@ public abstract class ThresholdAlerts
     builder.add(DisplayData.item("rule", rule().toString()).withLabel("Alert rule"));
   }
 
-  /** Holds a key's rows until the watermark passes them, then judges them in window order. */
+  /**
+   * Holds a key's rows until the watermark passes them, then judges them in window order.
+   *
+   * <p>Two windows are consecutive when the later one starts no later than the earlier one ends
+   * (and, for sliding windows, one period on: the shortest step seen between the key's windows). A
+   * window with no data has no row, so a later row that starts after that is a break: the streak
+   * starts again, and an open alert resolves at the end of the first window that had no data. While
+   * running, a {@code silence} timer finds such a break without waiting for the key's next row:
+   * once the watermark is one window length past the last judged window and nothing followed it, no
+   * later row can continue the streak. Then the key has nothing left to remember and its state is
+   * cleared, so keys that went quiet do not stay in state forever.
+   */
   static final class EvaluateFn extends DoFn<KV<String, SummaryRow>, Alert> {
+    private static final Instant END = GlobalWindow.INSTANCE.maxTimestamp();
+
     private final ThresholdRule rule;
+    private final boolean bounded;
     private final Counter opened = StreamfirstMetrics.counter(StreamfirstMetrics.ALERTS_OPENED);
     private final Counter resolved = StreamfirstMetrics.counter(StreamfirstMetrics.ALERTS_RESOLVED);
 
@@ -109,11 +159,24 @@ public abstract class ThresholdAlerts
     @StateId("streak")
     private final StateSpec<ValueState<Integer>> streakSpec = StateSpecs.value(VarIntCoder.of());
 
+    /** Start and end of the last judged window. */
+    @StateId("last")
+    private final StateSpec<ValueState<KV<Long, Long>>> lastSpec =
+        StateSpecs.value(KvCoder.of(VarLongCoder.of(), VarLongCoder.of()));
+
+    /** The shortest step seen between the starts of consecutive windows (a sliding period). */
+    @StateId("step")
+    private final StateSpec<ValueState<Long>> stepSpec = StateSpecs.value(VarLongCoder.of());
+
     @TimerId("release")
     private final TimerSpec releaseSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
-    EvaluateFn(ThresholdRule rule) {
+    @TimerId("silence")
+    private final TimerSpec silenceSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+    EvaluateFn(ThresholdRule rule, boolean bounded) {
       this.rule = rule;
+      this.bounded = bounded;
     }
 
     @ProcessElement
@@ -134,10 +197,14 @@ public abstract class ThresholdAlerts
     @OnTimer("release")
     public void onRelease(
         OnTimerContext context,
+        @Key String key,
         @StateId("pending") BagState<SummaryRow> pending,
         @StateId("releaseAt") ValueState<Long> releaseAt,
         @StateId("streak") ValueState<Integer> streakState,
+        @StateId("last") ValueState<KV<Long, Long>> lastState,
+        @StateId("step") ValueState<Long> stepState,
         @TimerId("release") Timer release,
+        @TimerId("silence") Timer silence,
         OutputReceiver<Alert> out) {
       Instant now = watermarkAtLeast(context.fireTimestamp(), release);
       List<SummaryRow> ready = new ArrayList<>();
@@ -149,24 +216,49 @@ public abstract class ThresholdAlerts
       ready.sort(Comparator.comparing(SummaryRow::windowStart));
       Integer stored = streakState.read();
       int streak = stored == null ? 0 : stored;
+      KV<Long, Long> last = lastState.read();
+      Long step = stepState.read();
       for (SummaryRow row : ready) {
+        long start = row.windowStart().getMillis();
+        if (last != null && start <= last.getKey()) {
+          continue; // a window judged already, or one before it
+        }
+        if (last != null) {
+          long sinceLast = start - last.getKey();
+          boolean consecutive = start <= last.getValue() && (step == null || sinceLast <= step);
+          if (consecutive) {
+            step = step == null ? sinceLast : Math.min(step, sinceLast);
+          } else {
+            streak = breakStreak(key, streak, last, out);
+          }
+        }
         String window = "[" + row.windowStart() + ", " + row.windowEnd() + ")";
         String value = rule.metric() + " " + row.metric(rule.metric()) + " in " + window;
         if (rule.test(row)) {
           streak++;
           if (streak == rule.windows()) {
             opened.inc();
-            out.output(Alert.opened(row.key(), rule.toString(), row.windowEnd(), value));
+            out.output(Alert.opened(key, rule.toString(), row.windowEnd(), value));
           }
         } else {
           if (streak >= rule.windows()) {
             resolved.inc();
-            out.output(Alert.resolved(row.key(), rule.toString(), row.windowEnd(), value));
+            out.output(Alert.resolved(key, rule.toString(), row.windowEnd(), value));
           }
           streak = 0;
         }
+        last = KV.of(start, row.windowEnd().getMillis());
       }
-      streakState.write(streak);
+      if (last != null) {
+        streakState.write(streak);
+        lastState.write(last);
+        if (step != null) {
+          stepState.write(step);
+        }
+        if (!bounded) {
+          silence.set(new Instant(Math.min(silenceAt(last), END.getMillis())));
+        }
+      }
       pending.clear();
       later.forEach(pending::add);
       Instant next =
@@ -180,6 +272,62 @@ public abstract class ThresholdAlerts
         release.withOutputTimestamp(next).set(next);
         releaseAt.write(next.getMillis());
       }
+    }
+
+    /**
+     * One window length after the last judged window: a row that could still continue the streak
+     * starts no later than that window's end, so by now it would have been judged.
+     */
+    @OnTimer("silence")
+    public void onSilence(
+        OnTimerContext context,
+        @Key String key,
+        @StateId("pending") BagState<SummaryRow> pending,
+        @StateId("streak") ValueState<Integer> streakState,
+        @StateId("last") ValueState<KV<Long, Long>> lastState,
+        @StateId("step") ValueState<Long> stepState,
+        @TimerId("silence") Timer silence,
+        OutputReceiver<Alert> out) {
+      // The watermark at the end of time means the input ended: that is not a silence.
+      if (!watermarkAtLeast(context.fireTimestamp(), silence).isBefore(END)) {
+        return;
+      }
+      KV<Long, Long> last = lastState.read();
+      if (last == null) {
+        return;
+      }
+      for (SummaryRow row : pending.read()) {
+        if (row.windowStart().getMillis() <= last.getValue()) {
+          return; // a row that continues the streak is still to be released
+        }
+      }
+      Integer streak = streakState.read();
+      breakStreak(key, streak == null ? 0 : streak, last, out);
+      // Nothing of this key is left to remember: no streak, no open alert.
+      streakState.clear();
+      lastState.clear();
+      stepState.clear();
+    }
+
+    /** Ends a streak at a window with no data after {@code last}; returns the new streak, 0. */
+    private int breakStreak(
+        String key, int streak, KV<Long, Long> last, OutputReceiver<Alert> out) {
+      if (streak >= rule.windows()) {
+        resolved.inc();
+        long emptyEnd = silenceAt(last);
+        String empty = "[" + new Instant(last.getValue()) + ", " + new Instant(emptyEnd) + ")";
+        out.output(
+            Alert.resolved(key, rule.toString(), new Instant(emptyEnd), "no data in " + empty));
+      }
+      return 0;
+    }
+
+    /** The end of the window after {@code last} if it is as long as {@code last}. */
+    private static long silenceAt(KV<Long, Long> last) {
+      long length = last.getValue() - last.getKey();
+      return length >= END.getMillis() - last.getValue()
+          ? END.getMillis()
+          : last.getValue() + length;
     }
 
     /**

@@ -450,7 +450,10 @@ public abstract class Enrich<T> extends PTransform<PCollection<T>, Enrich.Result
               "EachRead",
               Window.<Map<String, String>>into(new GlobalWindows())
                   .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
-                  .discardingFiredPanes()
+                  // Accumulating: each firing is the latest of all reads so far by refresh time,
+                  // so a slower read of an earlier refresh, finishing after a later one, does
+                  // not replace the newer copy. Latest keeps one copy, so this holds no more.
+                  .accumulatingFiredPanes()
                   .withAllowedLateness(Duration.ZERO)
                   // An empty final pane would make the latest copy null.
                   .withOnTimeBehavior(Window.OnTimeBehavior.FIRE_IF_NON_EMPTY))
@@ -459,6 +462,13 @@ public abstract class Enrich<T> extends PTransform<PCollection<T>, Enrich.Result
               "LatestRead",
               Combine.globally(Latest.<Map<String, String>>combineFn()).withoutDefaults())
           .setCoder(TABLE_CODER)
+          // The view holds the last pane only: each firing above is already the whole answer.
+          .apply(
+              "LatestCopy",
+              Window.<Map<String, String>>into(new GlobalWindows())
+                  .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
+                  .discardingFiredPanes()
+                  .withAllowedLateness(Duration.ZERO))
           .apply("AsSideInput", View.asSingleton());
     }
   }

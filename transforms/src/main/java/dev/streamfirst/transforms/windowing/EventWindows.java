@@ -1,5 +1,7 @@
 package dev.streamfirst.transforms.windowing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.auto.value.AutoValue;
 import dev.streamfirst.transforms.errors.DeadLetter;
 import dev.streamfirst.transforms.errors.DeadLetterCoder;
@@ -8,17 +10,23 @@ import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.Impulse;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.util.common.ReflectHelpers;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PInput;
 import org.apache.beam.sdk.values.POutput;
@@ -36,7 +44,10 @@ import org.joda.time.Instant;
  * element that arrives within the allowed lateness, and a last time, marked final, when the
  * lateness runs out. Panes accumulate, so every row a window emits is the complete, corrected
  * result for it: a consumer upserts by key and window and is always right. Every window ends with a
- * final pane, whatever the policy.
+ * final pane, whatever the policy (the aggregations emit no row for a pane that holds nothing, as
+ * the last pane of discarding panes can). The global window on an unbounded input needs early
+ * firings: it closes only when the input ends, so without them it would never fire, and it is
+ * refused.
  *
  * <p>Beam drops data that arrives after a window's allowed lateness with nothing but a runner
  * metric. {@link #withLateDeadLetters} keeps it instead: such elements come out as dead letters
@@ -118,12 +129,31 @@ public abstract class EventWindows<T> extends PTransform<PCollection<T>, PCollec
       throw new IllegalArgumentException(
           "withLateDeadLetters() needs a payload function, e.g. Event::payload, got null");
     }
-    return new AutoValue_EventWindows_WithLateData<>(this, payloadFn);
+    return new AutoValue_EventWindows_WithLateData<>(this, payloadFn, 0);
   }
 
   @Override
   public PCollection<T> expand(PCollection<T> input) {
+    refuseNeverFiring(input);
     return input.apply("AssignWindows", window());
+  }
+
+  /**
+   * The global window ends only when the input does, so on an unbounded input a policy without
+   * early firings would never emit anything.
+   */
+  void refuseNeverFiring(PCollection<T> input) {
+    if (spec().kind() == WindowSpec.Kind.GLOBAL
+        && input.isBounded() == PCollection.IsBounded.UNBOUNDED
+        && !trigger().hasEarlyFirings()) {
+      throw new IllegalArgumentException(
+          "window global on an unbounded input with trigger '"
+              + trigger()
+              + "' would never fire: the global window closes only when the input ends. Add"
+              + " early firings, e.g. withTrigger(TriggerPolicy.onTimeOnly()"
+              + ".withEarlyFiringsEvery(Duration.standardMinutes(1))) (--earlyFiringsEvery=1m or"
+              + " --earlyFiringsEveryCount=N), or use a windowed spec such as fixed:1m");
+    }
   }
 
   Window<T> window() {
@@ -160,12 +190,64 @@ public abstract class EventWindows<T> extends PTransform<PCollection<T>, PCollec
    */
   @AutoValue
   public abstract static class WithLateData<T> extends PTransform<PCollection<T>, Result<T>> {
-    /** How many state keys the lateness check is spread over. */
-    static final int SHARDS = 16;
+    /** How many state keys the lateness check is spread over when the parallelism is unknown. */
+    static final int DEFAULT_SHARDS = 16;
+
+    /** State keys per parallel worker, so that keys spread over workers evenly enough. */
+    static final int SHARDS_PER_WORKER = 4;
+
+    static final int MAX_SHARDS = 4096;
+
+    private static final ObjectMapper OPTIONS_JSON =
+        new ObjectMapper()
+            .registerModules(ObjectMapper.findModules(ReflectHelpers.findClassLoader()));
 
     abstract EventWindows<T> windows();
 
     abstract SerializableFunction<T, String> payloadFn();
+
+    /** Zero: from the job's parallelism where the options give it, else {@link #DEFAULT_SHARDS}. */
+    abstract int shards();
+
+    /**
+     * Spreads the lateness check over {@code shards} state keys (each runs one watermark clock)
+     * instead of a number derived from the job's parallelism.
+     */
+    public WithLateData<T> withLateCheckShards(int shards) {
+      if (shards < 1 || shards > MAX_SHARDS) {
+        throw new IllegalArgumentException(
+            "withLateCheckShards() must be between 1 and " + MAX_SHARDS + ", got " + shards);
+      }
+      return new AutoValue_EventWindows_WithLateData<>(windows(), payloadFn(), shards);
+    }
+
+    /**
+     * {@value #SHARDS_PER_WORKER} per worker of the parallelism the options ask for (Flink's {@code
+     * parallelism}, capped by its {@code maxParallelism}; Dataflow's {@code maxNumWorkers} or
+     * {@code numWorkers}; the DirectRunner's {@code targetParallelism}), at least {@value
+     * #DEFAULT_SHARDS}. Only options set explicitly are known at construction; others give the
+     * default. The runners' option classes are not on this module's classpath, so the options are
+     * read through their JSON form.
+     */
+    static int shardsFor(PipelineOptions options) {
+      JsonNode set;
+      try {
+        set = OPTIONS_JSON.valueToTree(options).path("options");
+      } catch (IllegalArgumentException e) {
+        return DEFAULT_SHARDS;
+      }
+      long workers = 0;
+      for (String hint :
+          new String[] {"parallelism", "targetParallelism", "maxNumWorkers", "numWorkers"}) {
+        workers = Math.max(workers, set.path(hint).asLong(0));
+      }
+      long shards = Math.max(DEFAULT_SHARDS, Math.min(MAX_SHARDS, workers * SHARDS_PER_WORKER));
+      long maxParallelism = set.path("maxParallelism").asLong(0);
+      if (maxParallelism > 0) {
+        shards = Math.min(shards, Math.max(maxParallelism, 1));
+      }
+      return (int) shards;
+    }
 
     @Override
     public Result<T> expand(PCollection<T> input) {
@@ -175,6 +257,8 @@ public abstract class EventWindows<T> extends PTransform<PCollection<T>, PCollec
                 + input.getWindowingStrategy().getWindowFn()
                 + "): apply EventWindows instead of that windowing");
       }
+      windows().refuseNeverFiring(input);
+      int shards = shards() > 0 ? shards() : shardsFor(input.getPipeline().getOptions());
       Coder<T> coder = input.getCoder();
       if (input.isBounded() == PCollection.IsBounded.BOUNDED) {
         // A bounded input's watermark reaches the end only after all of it has been read, so
@@ -186,10 +270,23 @@ public abstract class EventWindows<T> extends PTransform<PCollection<T>, PCollec
       }
       TupleTag<T> onTime = new TupleTag<>("onTime");
       TupleTag<DeadLetter> late = new TupleTag<>("late");
-      PCollectionTuple split =
+      // A null value is a shard's seed (see SplitLateFn): it starts the shard's watermark clock
+      // before any data arrives.
+      KvCoder<Integer, T> shardedCoder = KvCoder.of(VarIntCoder.of(), NullableCoder.of(coder));
+      PCollection<KV<Integer, T>> sharded =
           input
-              .apply("ShardForLateCheck", ParDo.of(new ShardByTimestampFn<>(SHARDS)))
-              .setCoder(KvCoder.of(VarIntCoder.of(), coder))
+              .apply("ShardForLateCheck", ParDo.of(new ShardByTimestampFn<>(shards)))
+              .setCoder(shardedCoder);
+      PCollection<KV<Integer, T>> seeds =
+          input
+              .getPipeline()
+              .apply("LateCheckStart", Impulse.create())
+              .apply("SeedEveryShard", ParDo.of(new SeedShardsFn<T>(shards)))
+              .setCoder(shardedCoder);
+      PCollectionTuple split =
+          PCollectionList.of(sharded)
+              .and(seeds)
+              .apply("WithSeeds", Flatten.pCollections())
               .apply(
                   "SplitLate",
                   ParDo.of(
@@ -211,10 +308,17 @@ public abstract class EventWindows<T> extends PTransform<PCollection<T>, PCollec
       super.populateDisplayData(builder);
       windows().populateDisplayData(builder);
       builder.add(DisplayData.item("lateData", "dead letters").withLabel("Data after lateness"));
+      if (shards() > 0) {
+        builder.add(DisplayData.item("lateCheckShards", shards()).withLabel("Lateness check keys"));
+      }
     }
   }
 
-  /** Spreads elements over the lateness check's state keys; any stable spread will do. */
+  /**
+   * Spreads elements over the lateness check's state keys by a full mix of the timestamp: times of
+   * one resolution (whole seconds, whole minutes) share their low bits, so the plain value (or
+   * {@code Long.hashCode}) put them on one or two keys of sixteen.
+   */
   private static final class ShardByTimestampFn<T> extends DoFn<T, KV<Integer, T>> {
     private final int shards;
 
@@ -225,7 +329,31 @@ public abstract class EventWindows<T> extends PTransform<PCollection<T>, PCollec
     @ProcessElement
     public void process(
         @Element T element, @Timestamp Instant timestamp, OutputReceiver<KV<Integer, T>> out) {
-      out.output(KV.of(Math.floorMod(Long.hashCode(timestamp.getMillis()), shards), element));
+      out.output(KV.of(shardOf(timestamp.getMillis(), shards), element));
+    }
+  }
+
+  static int shardOf(long millis, int shards) {
+    long h = millis * 0x9E3779B97F4A7C15L;
+    h ^= h >>> 31;
+    h *= 0xBF58476D1CE4E5B9L;
+    h ^= h >>> 29;
+    return (int) Math.floorMod(h, (long) shards);
+  }
+
+  /** One seed, a null value, for every shard of the lateness check. */
+  private static final class SeedShardsFn<T> extends DoFn<byte[], KV<Integer, T>> {
+    private final int shards;
+
+    SeedShardsFn(int shards) {
+      this.shards = shards;
+    }
+
+    @ProcessElement
+    public void process(OutputReceiver<KV<Integer, T>> out) {
+      for (int shard = 0; shard < shards; shard++) {
+        out.output(KV.of(shard, null));
+      }
     }
   }
 

@@ -46,6 +46,61 @@ public class ExactSumTest {
         "negative overflow", Arrays.asList(-Double.MAX_VALUE, -Double.MAX_VALUE, 3.5));
   }
 
+  /**
+   * Several partials are held when an addition leaves the double range: the exact fallback must
+   * take the partials as they were, not as the interrupted addition had already rewritten them.
+   */
+  @Test
+  public void overflowWhileSeveralPartialsAreHeld_everyOrder_matchesBigDecimal() {
+    double big = 1.5 * Math.scalb(1.0, 1023);
+    double bigger = big + Math.scalb(1.0, 971);
+    List<Double> values =
+        Arrays.asList(big, Math.scalb(1.0, 970), bigger, -big, -bigger); // exact sum: 2^970
+    List<List<Double>> orders = new ArrayList<>();
+    permutations(values, new ArrayList<>(), orders);
+    assertEquals(120, orders.size());
+    for (List<Double> order : orders) {
+      assertSameAsBigDecimal("order " + order, order);
+      ExactSum merged = new ExactSum();
+      for (double v : order) {
+        merged.add(sumOf(v));
+      }
+      assertBitIdentical("merged " + order, Math.scalb(1.0, 970), merged.rounded());
+    }
+  }
+
+  @Test
+  public void mergingASumOfSeveralPartials_intoOneThatOverflows_matchesBigDecimal() {
+    double big = 1.5 * Math.scalb(1.0, 1023);
+    ExactSum into = sumOf(big, 1.0, Math.scalb(1.0, -60));
+    ExactSum other = sumOf(big, 3.0, Math.scalb(1.0, -70));
+    into.add(other);
+
+    BigDecimal exact =
+        new BigDecimal(big)
+            .multiply(BigDecimal.valueOf(2))
+            .add(BigDecimal.valueOf(4))
+            .add(new BigDecimal(Math.scalb(1.0, -60)))
+            .add(new BigDecimal(Math.scalb(1.0, -70)));
+    assertEquals(0, exact.compareTo(into.toBigDecimal()));
+    into.add(-big);
+    into.add(-big);
+    assertBitIdentical(4.0 + Math.scalb(1.0, -60), into.rounded());
+  }
+
+  private static void permutations(List<Double> rest, List<Double> prefix, List<List<Double>> out) {
+    if (rest.isEmpty()) {
+      out.add(new ArrayList<>(prefix));
+      return;
+    }
+    for (int i = 0; i < rest.size(); i++) {
+      List<Double> remaining = new ArrayList<>(rest);
+      prefix.add(remaining.remove(i));
+      permutations(remaining, prefix, out);
+      prefix.remove(prefix.size() - 1);
+    }
+  }
+
   @Test
   public void sumOutOfRange_roundsToInfinity_likeBigDecimal() {
     ExactSum sum = sumOf(Double.MAX_VALUE, Double.MAX_VALUE);

@@ -1,19 +1,27 @@
 package dev.streamfirst.transforms.alert;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 
 import dev.streamfirst.transforms.aggregate.Stats;
 import dev.streamfirst.transforms.aggregate.Summary;
 import dev.streamfirst.transforms.aggregate.SummaryRow;
+import dev.streamfirst.transforms.harness.FnApiLikeHarness;
 import java.lang.reflect.Proxy;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.state.Timer;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.transforms.windowing.AfterPane;
+import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo.Timing;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.joda.time.Duration;
@@ -81,6 +89,113 @@ public class ThresholdAlertsTest {
   }
 
   @Test
+  public void windowsApartInTime_areNotConsecutive() {
+    // 10:00, 10:01, then nothing until 11:00: three rows, but never three windows in a row.
+    TestStream<SummaryRow> rows =
+        stream()
+            .addElements(row(0, 90), row(1, 90))
+            .advanceWatermarkTo(minute(30))
+            .addElements(row(60, 90))
+            .advanceWatermarkToInfinity();
+
+    PAssert.that(p.apply(rows).apply(ThresholdAlerts.of(RULE))).empty();
+    p.run();
+  }
+
+  @Test
+  public void openAlert_resolvesWhenTheKeyGoesSilent() {
+    TestStream<SummaryRow> rows =
+        stream()
+            .addElements(row(0, 90), row(1, 90), row(2, 90))
+            .advanceWatermarkTo(minute(3))
+            // The stream goes on, the key sends nothing more.
+            .advanceWatermarkTo(minute(10))
+            .advanceWatermarkToInfinity();
+
+    PAssert.that(p.apply(rows).apply(ThresholdAlerts.of(RULE)))
+        .containsInAnyOrder(
+            Alert.opened(
+                "k",
+                "mean > 80 for 3 windows",
+                minute(3),
+                "mean 90.0 in [2026-11-25T10:02:00.000Z, 2026-11-25T10:03:00.000Z)"),
+            Alert.resolved(
+                "k",
+                "mean > 80 for 3 windows",
+                minute(4),
+                "no data in [2026-11-25T10:03:00.000Z, 2026-11-25T10:04:00.000Z)"));
+    p.run();
+  }
+
+  @Test
+  public void rowsOutOfOrderOverSeveralReleases_withAMissingWindow_restartTheStreak() {
+    // Window 2 has no data: windows 0, 1 and 3, 4, 5 are the runs; only the second has 3.
+    TestStream<SummaryRow> rows =
+        stream()
+            .addElements(row(1, 90), row(0, 90))
+            .advanceWatermarkTo(minute(2))
+            .addElements(row(4, 90), row(3, 90))
+            .advanceWatermarkTo(minute(5))
+            .addElements(row(5, 90))
+            .advanceWatermarkToInfinity();
+
+    PAssert.that(p.apply(rows).apply(ThresholdAlerts.of(RULE)))
+        .containsInAnyOrder(
+            Alert.opened(
+                "k",
+                "mean > 80 for 3 windows",
+                minute(6),
+                "mean 90.0 in [2026-11-25T10:05:00.000Z, 2026-11-25T10:06:00.000Z)"));
+    p.run();
+  }
+
+  @Test
+  public void slidingWindows_withOneWindowMissing_restartTheStreak() {
+    // 3-minute windows every minute; data only in [1m, 2m) and [5m, 6m), so window [2m, 5m) has
+    // no row, while the windows on either side of it still overlap each other.
+    TestStream<SummaryRow> rows =
+        stream()
+            .addElements(sliding(0, 90), sliding(1, 90), sliding(3, 90), sliding(4, 90))
+            .advanceWatermarkToInfinity();
+
+    PAssert.that(p.apply(rows).apply(ThresholdAlerts.of(RULE))).empty();
+    p.run();
+  }
+
+  @Test
+  public void aKeyThatWentQuiet_isForgotten() {
+    p.enableAbandonedNodeEnforcement(false);
+    p.apply(stream().advanceWatermarkToInfinity()).apply(ThresholdAlerts.of(RULE));
+    FnApiLikeHarness evaluate = FnApiLikeHarness.ofStep(p, "EvaluateRule");
+
+    evaluate.process(KV.of("k", row(0, 90).getValue()), row(0, 90).getTimestamp());
+    evaluate.process(KV.of("k", row(1, 90).getValue()), row(1, 90).getTimestamp());
+    evaluate.advanceWatermarkTo(minute(10));
+
+    assertEquals(null, evaluate.state("k", "streak"));
+    assertEquals(null, evaluate.state("k", "pending"));
+    assertEquals(0, evaluate.pendingTimers());
+  }
+
+  @Test
+  public void discardingPanesWithEarlyFirings_areRefused_withTheFix() {
+    p.enableAbandonedNodeEnforcement(false);
+    PCollection<SummaryRow> rows =
+        p.apply(stream().advanceWatermarkToInfinity())
+            .apply(
+                Window.<SummaryRow>into(FixedWindows.of(Duration.standardMinutes(1)))
+                    .triggering(
+                        AfterWatermark.pastEndOfWindow()
+                            .withEarlyFirings(AfterPane.elementCountAtLeast(10)))
+                    .withAllowedLateness(Duration.ZERO)
+                    .discardingFiredPanes());
+
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> rows.apply(ThresholdAlerts.of(RULE)));
+    assertThat(e.getMessage(), containsString("use accumulating panes"));
+  }
+
+  @Test
   public void earlyAndLatePanes_doNotMoveAlerts() {
     TestStream<SummaryRow> rows =
         stream()
@@ -136,6 +251,20 @@ public class ThresholdAlertsTest {
             0,
             true);
     return TimestampedValue.of(row, minute(minute + 1).minus(Duration.millis(1)));
+  }
+
+  /** A 3-minute window starting at {@code minute}, as sliding:3m/1m makes them. */
+  private static TimestampedValue<SummaryRow> sliding(int minute, double mean) {
+    SummaryRow row =
+        SummaryRow.of(
+            "k",
+            minute(minute),
+            minute(minute + 3),
+            Summary.of(Stats.of(1, mean, mean, mean, mean), mean, mean, mean, 1),
+            Timing.ON_TIME,
+            0,
+            true);
+    return TimestampedValue.of(row, minute(minute + 3).minus(Duration.millis(1)));
   }
 
   private static Instant minute(int m) {

@@ -16,7 +16,9 @@ import dev.streamfirst.transforms.events.Event;
 import dev.streamfirst.transforms.events.EventCoder;
 import dev.streamfirst.transforms.events.ParseEvents;
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
+import java.util.List;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
@@ -116,6 +118,45 @@ public class TriggersAndLateDataTest {
         .inOnTimePane(FIRST_MINUTE)
         .containsInAnyOrder(row(FIRST_MINUTE, 1, 4, 4, 4, 4, Timing.ON_TIME, 1, true));
     p.run();
+  }
+
+  @Test
+  public void discardingPanes_emptyClosingPane_emitsNoRow() {
+    TestStream<String> stream =
+        EventTestStream.create()
+            .add(event("e1", at(10), 1))
+            .advanceWatermarkTo(at(90))
+            .advanceWatermarkToInfinity();
+
+    Out out =
+        run(
+            stream,
+            windows("fixed:1m", TriggerPolicy.onTimeOnly().discarding())
+                .withAllowedLateness(MINUTE));
+
+    // The window closes with a pane of nothing new: no row of count 0 with no min, max or mean.
+    PAssert.that(out.rows)
+        .containsInAnyOrder(row(FIRST_MINUTE, 1, 1, 1, 1, 1, Timing.ON_TIME, 0, false));
+    p.run();
+  }
+
+  @Test
+  public void globalWindowOnAStream_withoutEarlyFirings_isRefusedWithTheFix() {
+    EventWindows<String> global = EventWindows.of(WindowSpec.global());
+    PCollection<String> stream =
+        p.apply(TestStream.create(StringUtf8Coder.of()).advanceWatermarkToInfinity());
+
+    IllegalArgumentException plain =
+        assertThrows(IllegalArgumentException.class, () -> stream.apply("Plain", global));
+    IllegalArgumentException withLate =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> stream.apply("WithLate", global.withLateDeadLetters(s -> s)));
+    for (IllegalArgumentException e : List.of(plain, withLate)) {
+      assertThat(e.getMessage(), containsString("would never fire"));
+      assertThat(e.getMessage(), containsString("withEarlyFiringsEvery"));
+    }
+    p.enableAbandonedNodeEnforcement(false);
   }
 
   @Test
