@@ -1,17 +1,10 @@
 package dev.streamfirst.pipelines.sessions;
 
-import dev.streamfirst.io.Sinks;
-import dev.streamfirst.io.Sources;
+import dev.streamfirst.pipelines.PipelineIo;
 import dev.streamfirst.pipelines.options.OptionChecks;
 import dev.streamfirst.transforms.aggregate.SessionRow;
-import dev.streamfirst.transforms.errors.DeadLetter;
+import dev.streamfirst.transforms.errors.Result;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.transforms.MapElements;
-import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.values.PBegin;
-import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PDone;
-import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * The sessions pipeline: reads events from {@code --source}, runs {@link Sessions}, writes session
@@ -36,29 +29,15 @@ public final class SessionsPipeline {
    */
   public static Pipeline create(SessionsOptions options) {
     OptionChecks checks = new OptionChecks();
-    PTransform<PBegin, PCollection<String>> source =
-        checks.parse("source", options.getSource(), Sources::read);
-    PTransform<PCollection<String>, PDone> sink =
-        checks.parse("sink", options.getSink(), Sinks::write);
-    PTransform<PCollection<String>, PDone> deadLetterSink =
-        checks.parse("deadLetter", options.getDeadLetter(), Sinks::write);
+    PipelineIo io = PipelineIo.open(options, checks);
     SessionsSettings settings = SessionsSettings.from(options, checks);
     checks.throwIfAny();
 
     Pipeline pipeline = Pipeline.create(options);
-    Sessions.Result result =
-        pipeline.apply("ReadEvents", source).apply("Sessions", Sessions.of(settings));
-    result
-        .sessions()
-        .apply(
-            "SessionsToJson", MapElements.into(TypeDescriptors.strings()).via(SessionRow::toJson))
-        .apply("WriteSessions", sink);
-    result
-        .deadLetters()
-        .apply(
-            "DeadLettersToJson",
-            MapElements.into(TypeDescriptors.strings()).via(DeadLetter::toJson))
-        .apply("WriteDeadLetters", deadLetterSink);
+    Result<SessionRow> result =
+        io.read(pipeline, "ReadEvents").apply("Sessions", Sessions.of(settings));
+    io.write(result.output(), "Sessions", SessionRow::toJson);
+    io.writeDeadLetters(result.deadLetters());
     return pipeline;
   }
 }

@@ -80,12 +80,12 @@ public class RefreshingEnrichTest {
         lines
             .apply("NotSignals", Filter.by((String line) -> !line.equals(REFRESH)))
             .apply(ParseEvents.create())
-            .events();
+            .output();
 
     PCollection<String> countries =
         events
             .apply(Enrich.fromTable(table).refreshedOn(signals))
-            .enriched()
+            .output()
             .apply(
                 MapElements.into(TypeDescriptors.strings())
                     .via(e -> e.element().id() + ":" + e.referenceField("country").asText()));

@@ -11,7 +11,7 @@ import org.joda.time.Instant;
 
 /** One rule that one transaction broke, with the transaction and its account's reference data. */
 @AutoValue
-public abstract class Alert implements Serializable {
+public abstract class TransactionAlert implements Serializable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The rule's name, e.g. {@code amount_above_usual}. */
@@ -34,7 +34,7 @@ public abstract class Alert implements Serializable {
   /** The transaction as it arrived. */
   public abstract String payload();
 
-  public static Alert of(
+  public static TransactionAlert of(
       String rule,
       String reason,
       String transactionId,
@@ -43,7 +43,7 @@ public abstract class Alert implements Serializable {
       double amount,
       @Nullable String reference,
       String payload) {
-    return new AutoValue_Alert(
+    return new AutoValue_TransactionAlert(
         rule, reason, transactionId, account, timestamp, amount, reference, payload);
   }
 
