@@ -2,7 +2,6 @@ package dev.streamfirst.pipelines.rollup;
 
 import dev.streamfirst.pipelines.PipelineIo;
 import dev.streamfirst.pipelines.options.EnrichSettings;
-import dev.streamfirst.pipelines.options.OptionChecks;
 import dev.streamfirst.transforms.aggregate.StatsRow;
 import dev.streamfirst.transforms.enrich.Enriched;
 import dev.streamfirst.transforms.errors.Result;
@@ -10,8 +9,9 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * The rollup pipeline: reads events from {@code --source}, runs {@link Rollup}, writes rows to
- * {@code --sink} and dead letters to {@code --deadLetter}. The runner is whatever the options say.
+ * The rollup pipeline: reads events from {@code --source}, runs {@link Rollup}, writes rows (with
+ * their key's reference record when {@code --reference} is given) to {@code --sink} and dead
+ * letters to {@code --deadLetter}. The runner is whatever the options say.
  *
  * <pre>{@code
  * RollupOptions options = PipelineOptionsFactory.fromArgs(args).withValidation()
@@ -20,27 +20,14 @@ import org.apache.beam.sdk.values.PCollection;
  * }</pre>
  */
 public final class RollupPipeline {
-  public static final String NAME = "rollup";
-  public static final String DESCRIPTION =
-      "per key and event-time window: count, sum, min, max, mean, after dedup; dead letters kept";
-
   private RollupPipeline() {}
 
-  /**
-   * Checks the options and builds the pipeline.
-   *
-   * @throws dev.streamfirst.pipelines.options.InvalidOptionsException naming each bad option
-   */
+  /** The rollup over checked options; see {@link PipelineIo#open}. */
   public static Pipeline create(RollupOptions options) {
-    OptionChecks checks = new OptionChecks();
-    PipelineIo io = PipelineIo.open(options, checks);
-    RollupSettings settings = RollupSettings.from(options, checks);
-    checks.throwIfAny();
-
-    Pipeline pipeline = Pipeline.create(options);
-    PCollection<String> events = io.read(pipeline, "ReadEvents");
-    Rollup rollup = Rollup.of(settings.events());
-    EnrichSettings enrich = settings.enrich();
+    PipelineIo<RollupSettings> io = PipelineIo.open(options, RollupSettings::from);
+    PCollection<String> events = io.read("ReadEvents");
+    Rollup rollup = Rollup.of(io.settings().events());
+    EnrichSettings enrich = io.settings().enrich();
     if (enrich == null) {
       Result<StatsRow> result = events.apply("Rollup", rollup);
       io.write(result.output(), "Rows", StatsRow::toJson);
@@ -56,6 +43,6 @@ public final class RollupPipeline {
           io.sink());
       io.writeDeadLetters(result.deadLetters());
     }
-    return pipeline;
+    return io.pipeline();
   }
 }

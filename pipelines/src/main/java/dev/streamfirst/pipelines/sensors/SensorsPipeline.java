@@ -1,14 +1,11 @@
 package dev.streamfirst.pipelines.sensors;
 
+import dev.streamfirst.io.Sinks;
 import dev.streamfirst.pipelines.PipelineIo;
-import dev.streamfirst.pipelines.options.OptionChecks;
 import dev.streamfirst.transforms.aggregate.SummaryRow;
 import dev.streamfirst.transforms.alert.Alert;
 import dev.streamfirst.transforms.errors.Result;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PDone;
 
 /**
  * The sensors pipeline: reads readings from {@code --source}, runs {@link Sensors}, writes summary
@@ -20,33 +17,20 @@ import org.apache.beam.sdk.values.PDone;
  * }</pre>
  */
 public final class SensorsPipeline {
-  public static final String NAME = "sensors";
-  public static final String DESCRIPTION =
-      "IoT: per sensor and sliding window: stats, p50/p95/p99, distinct; threshold and"
-          + " missing-data alerts";
-
   private SensorsPipeline() {}
 
-  /**
-   * Checks the options and builds the pipeline.
-   *
-   * @throws dev.streamfirst.pipelines.options.InvalidOptionsException naming each bad option
-   */
+  /** The sensors job over checked options; see {@link PipelineIo#open}. */
   public static Pipeline create(SensorsOptions options) {
-    OptionChecks checks = new OptionChecks();
-    PipelineIo io = PipelineIo.open(options, checks);
-    PTransform<PCollection<String>, PDone> alertSink =
-        PipelineIo.sink("alertSink", options.getAlertSink(), checks);
-    SensorsSettings settings = SensorsSettings.from(options, checks);
-    checks.throwIfAny();
-
-    Pipeline pipeline = Pipeline.create(options);
-    Result<SummaryRow> result =
-        io.read(pipeline, "ReadEvents").apply("Sensors", Sensors.of(settings));
+    PipelineIo<SensorsSettings> io = PipelineIo.open(options, SensorsSettings::from);
+    Result<SummaryRow> result = io.read("ReadEvents").apply("Sensors", Sensors.of(io.settings()));
     io.write(result.output(), "Rows", SummaryRow::toJson);
     PipelineIo.write(
-        result.get(Sensors.ALERTS), "AlertsToJson", Alert::toJson, "WriteAlerts", alertSink);
+        result.get(Sensors.ALERTS),
+        "AlertsToJson",
+        Alert::toJson,
+        "WriteAlerts",
+        Sinks.write(io.settings().alertSink()));
     io.writeDeadLetters(result.deadLetters());
-    return pipeline;
+    return io.pipeline();
   }
 }

@@ -1,5 +1,6 @@
 package dev.streamfirst.pipelines.sensors;
 
+import dev.streamfirst.io.Sinks;
 import dev.streamfirst.pipelines.CleanEvents;
 import dev.streamfirst.pipelines.options.OptionChecks;
 import dev.streamfirst.transforms.alert.ThresholdRule;
@@ -8,16 +9,18 @@ import java.io.Serializable;
 import org.joda.time.Duration;
 
 /**
- * The sensors pipeline's settings as typed, checked values: its events, the threshold rule and how
- * long a silent sensor may stay silent.
+ * The sensors pipeline's settings as typed, checked values: its events, the threshold rule, how
+ * long a silent sensor may stay silent, and where alerts go (a URI {@link Sinks} accepts).
  */
-public record SensorsSettings(CleanEvents events, ThresholdRule alertRule, Duration missingAfter)
+public record SensorsSettings(
+    CleanEvents events, ThresholdRule alertRule, Duration missingAfter, String alertSink)
     implements Serializable {
   /** The window when {@code --window} is not given. */
   public static final String DEFAULT_WINDOW = "sliding:5m/1m";
 
   /** Reads and checks the settings from options, recording every problem in {@code checks}. */
   public static SensorsSettings from(SensorsOptions options, OptionChecks checks) {
+    checks.parse("alertSink", options.getAlertSink(), Sinks::write);
     CleanEvents.Builder events =
         CleanEvents.read(options, checks)
             .readWindow(options, DEFAULT_WINDOW, checks)
@@ -30,6 +33,6 @@ public record SensorsSettings(CleanEvents events, ThresholdRule alertRule, Durat
         options.getMissingAfter(),
         "must be positive, e.g. --missingAfter=5m");
     checks.throwIfAny();
-    return new SensorsSettings(events.build(), rule, missing);
+    return new SensorsSettings(events.build(), rule, missing, options.getAlertSink());
   }
 }

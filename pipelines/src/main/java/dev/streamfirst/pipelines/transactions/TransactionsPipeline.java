@@ -1,7 +1,6 @@
 package dev.streamfirst.pipelines.transactions;
 
 import dev.streamfirst.pipelines.PipelineIo;
-import dev.streamfirst.pipelines.options.OptionChecks;
 import dev.streamfirst.transforms.errors.Result;
 import org.apache.beam.sdk.Pipeline;
 
@@ -16,28 +15,16 @@ import org.apache.beam.sdk.Pipeline;
  * }</pre>
  */
 public final class TransactionsPipeline {
-  public static final String NAME = "transactions";
-  public static final String DESCRIPTION =
-      "transactions enriched with the account's profile, checked against rules; alerts out";
-
   private TransactionsPipeline() {}
 
-  /**
-   * Checks the options and builds the pipeline.
-   *
-   * @throws dev.streamfirst.pipelines.options.InvalidOptionsException naming each bad option
-   */
+  /** The transactions job over checked options; see {@link PipelineIo#open}. */
   public static Pipeline create(TransactionsOptions options) {
-    OptionChecks checks = new OptionChecks();
-    PipelineIo io = PipelineIo.open(options, checks);
-    TransactionsSettings settings = TransactionsSettings.from(options, checks);
-
-    Pipeline pipeline = Pipeline.create(options);
+    PipelineIo<TransactionsSettings> io = PipelineIo.open(options, TransactionsSettings::from);
     Result<TransactionAlert> result =
-        io.read(pipeline, "ReadTransactions").apply("Transactions", Transactions.of(settings));
-    String field = settings.enrich().field();
+        io.read("ReadTransactions").apply("Transactions", Transactions.of(io.settings()));
+    String field = io.settings().enrich().field();
     io.write(result.output(), "Alerts", alert -> alert.toJson(field));
     io.writeDeadLetters(result.deadLetters());
-    return pipeline;
+    return io.pipeline();
   }
 }
