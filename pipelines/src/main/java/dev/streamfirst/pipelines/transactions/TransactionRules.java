@@ -113,7 +113,7 @@ public abstract class TransactionRules implements Serializable {
 
   private static TransactionAlert alert(Enriched<Event> transaction, String rule, String reason) {
     Event e = transaction.element();
-    return TransactionAlert.of(
+    return new TransactionAlert(
         rule,
         reason,
         e.id(),
