@@ -177,7 +177,7 @@ public final class EnrichBenchmark {
                       .withBatchSize(row.batchSize)
                       .withMaxBatchWait(Duration.millis(50))
                       .withMaxConcurrency(4))
-              .enriched()
+              .output()
               .apply(
                   "Found",
                   MapElements.into(TypeDescriptor.of(Boolean.class))

@@ -11,28 +11,34 @@ import dev.streamfirst.pipelines.transactions.TransactionsPipeline;
 import java.util.List;
 import java.util.Optional;
 
-/** Every pipeline Streamfirst ships, by name. */
+/**
+ * Every pipeline Streamfirst ships, by name: adding a pipeline is its folder and one entry here
+ * (README, "Adding a pipeline").
+ */
 public final class PipelineCatalog {
   private static final List<PipelineDefinition<?>> PIPELINES =
       List.of(
           PipelineDefinition.of(
-              RollupPipeline.NAME,
-              RollupPipeline.DESCRIPTION,
+              "rollup",
+              "per key and event-time window: count, sum, min, max, mean, after dedup; dead"
+                  + " letters kept",
               RollupOptions.class,
               RollupPipeline::create),
           PipelineDefinition.of(
-              SensorsPipeline.NAME,
-              SensorsPipeline.DESCRIPTION,
+              "sensors",
+              "IoT: per sensor and sliding window: stats, p50/p95/p99, distinct; threshold and"
+                  + " missing-data alerts",
               SensorsOptions.class,
               SensorsPipeline::create),
           PipelineDefinition.of(
-              SessionsPipeline.NAME,
-              SessionsPipeline.DESCRIPTION,
+              "sessions",
+              "clickstream: per key and session: start, end, events, duration; early rows optional",
               SessionsOptions.class,
               SessionsPipeline::create),
           PipelineDefinition.of(
-              TransactionsPipeline.NAME,
-              TransactionsPipeline.DESCRIPTION,
+              "transactions",
+              "transactions enriched with the account's profile, checked against rules; alerts"
+                  + " out",
               TransactionsOptions.class,
               TransactionsPipeline::create));
 

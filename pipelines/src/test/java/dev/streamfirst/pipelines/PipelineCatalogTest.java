@@ -47,12 +47,14 @@ public class PipelineCatalogTest {
         "sliding:5m/1m",
         SensorsSettings.from(
                 PipelineOptionsFactory.fromArgs().as(SensorsOptions.class), new OptionChecks())
+            .events()
             .window()
             .toString());
     assertEquals(
         "fixed:1m",
         RollupSettings.from(
                 PipelineOptionsFactory.fromArgs().as(RollupOptions.class), new OptionChecks())
+            .events()
             .window()
             .toString());
     assertEquals(

@@ -16,6 +16,7 @@ import dev.streamfirst.transforms.enrich.Enrich;
 import dev.streamfirst.transforms.enrich.Enriched;
 import dev.streamfirst.transforms.enrich.OnMiss;
 import dev.streamfirst.transforms.errors.DeadLetter;
+import dev.streamfirst.transforms.errors.Result;
 import dev.streamfirst.transforms.events.Event;
 import dev.streamfirst.transforms.events.EventCoder;
 import java.util.ArrayList;
@@ -87,9 +88,9 @@ public class HttpLookupIT {
     return expected;
   }
 
-  private PCollection<String> countries(Enrich.Result<Event> result) {
+  private PCollection<String> countries(Result<Enriched<Event>> result) {
     return result
-        .enriched()
+        .output()
         .apply(
             MapElements.into(TypeDescriptors.strings())
                 .via(
@@ -118,7 +119,7 @@ public class HttpLookupIT {
   @Test
   public void batches_areOnePostEachOfAtMostTheBatchSize() {
     List<Event> events = events(40, 20);
-    Enrich.Result<Event> result =
+    Result<Enriched<Event>> result =
         p.apply(Create.of(events).withCoder(EventCoder.of()))
             .apply(Enrich.fromLookup(handler("/batch")).withBatchSize(8));
     PAssert.that(countries(result)).containsInAnyOrder(expectedCountries(events));
@@ -136,7 +137,7 @@ public class HttpLookupIT {
   public void http500s_areRetriedWithBackoffAndNothingIsLost() {
     server.failNext(2, 500);
     List<Event> events = events(6, 3);
-    Enrich.Result<Event> result =
+    Result<Enriched<Event>> result =
         p.apply(Create.of(events).withCoder(EventCoder.of()))
             .apply(
                 Enrich.fromLookup(handler("/batch"))
@@ -153,13 +154,13 @@ public class HttpLookupIT {
   public void serverThatKeepsFailing_deadLettersTheEventsWithTheStatus() {
     server.failNext(100, 503);
     List<Event> events = events(3, 3);
-    Enrich.Result<Event> result =
+    Result<Enriched<Event>> result =
         p.apply(Create.of(events).withCoder(EventCoder.of()))
             .apply(
                 Enrich.fromLookup(handler("/batch"))
                     .withMaxRetries(2)
                     .withInitialBackoff(Duration.millis(20)));
-    PAssert.that(result.enriched()).empty();
+    PAssert.that(result.output()).empty();
     HashSet<String> payloads = new HashSet<>();
     events.forEach(e -> payloads.add(e.payload()));
     PAssert.that(result.deadLetters())
@@ -184,7 +185,7 @@ public class HttpLookupIT {
   public void slowAnswer_timesOutAndTheRetryAnswers() {
     server.delayNext(1, 3_000);
     List<Event> events = events(4, 2);
-    Enrich.Result<Event> result =
+    Result<Enriched<Event>> result =
         p.apply(Create.of(events).withCoder(EventCoder.of()))
             .apply(
                 Enrich.fromLookup(handler("/batch"))
@@ -200,14 +201,14 @@ public class HttpLookupIT {
   @Test
   public void slowBeyondRetries_deadLettersNamingTheTimeout() {
     server.delayNext(10, 2_000);
-    Enrich.Result<Event> result =
+    Result<Enriched<Event>> result =
         p.apply(Create.of(events(1, 1)).withCoder(EventCoder.of()))
             .apply(
                 Enrich.fromLookup(handler("/batch"))
                     .withTimeout(Duration.millis(200))
                     .withMaxRetries(1)
                     .withInitialBackoff(Duration.millis(20)));
-    PAssert.that(result.enriched()).empty();
+    PAssert.that(result.output()).empty();
     PAssert.that(result.deadLetters())
         .satisfies(
             letters -> {
@@ -222,7 +223,7 @@ public class HttpLookupIT {
   @Test
   public void http400_isNotRetried() {
     server.failNext(1, 400);
-    Enrich.Result<Event> result =
+    Result<Enriched<Event>> result =
         p.apply(Create.of(events(1, 1)).withCoder(EventCoder.of()))
             .apply(Enrich.fromLookup(handler("/batch")));
     PAssert.that(result.deadLetters())
@@ -242,7 +243,7 @@ public class HttpLookupIT {
     List<Event> events = new ArrayList<>(events(2, 2));
     events.add(
         Event.of("t-x", "acct-404", T0, 1, EventJson.event("t-x", "acct-404", T0, 1).toJson()));
-    Enrich.Result<Event> result =
+    Result<Enriched<Event>> result =
         p.apply(Create.of(events).withCoder(EventCoder.of()))
             .apply(
                 Enrich.fromLookup(handler("/records/{key}"))

@@ -14,6 +14,7 @@ import dev.streamfirst.transforms.enrich.Enrich;
 import dev.streamfirst.transforms.enrich.Enriched;
 import dev.streamfirst.transforms.enrich.LookupHandler;
 import dev.streamfirst.transforms.errors.DeadLetter;
+import dev.streamfirst.transforms.errors.Result;
 import dev.streamfirst.transforms.events.Event;
 import dev.streamfirst.transforms.events.EventCoder;
 import java.sql.SQLException;
@@ -100,7 +101,7 @@ public class JdbcLookupIT {
     PCollection<String> countries =
         p.apply(Create.of(events).withCoder(EventCoder.of()))
             .apply(Enrich.fromLookup(JdbcLookupHandler.fromUri(reference())).withBatchSize(5))
-            .enriched()
+            .output()
             .apply(
                 MapElements.into(TypeDescriptors.strings())
                     .via(
@@ -127,10 +128,10 @@ public class JdbcLookupIT {
   @Test
   public void missingTable_isNotRetriedAndDeadLettersTheEvents() {
     String wrong = url + "&table=no_such_table&key=account_id";
-    Enrich.Result<Event> result =
+    Result<Enriched<Event>> result =
         p.apply(Create.of(List.of(event("t-1", "acct-1", 5))).withCoder(EventCoder.of()))
             .apply(Enrich.fromLookup(JdbcLookupHandler.fromUri(wrong)));
-    PAssert.that(result.enriched()).empty();
+    PAssert.that(result.output()).empty();
     PAssert.that(result.deadLetters())
         .satisfies(
             letters -> {
@@ -154,13 +155,13 @@ public class JdbcLookupIT {
     } finally {
       handler.teardown();
     }
-    Enrich.Result<Event> result =
+    Result<Enriched<Event>> result =
         p.apply(Create.of(List.of(event("t-1", "acct-1", 5))).withCoder(EventCoder.of()))
             .apply(
                 Enrich.fromLookup(JdbcLookupHandler.fromUri(nobody))
                     .withMaxRetries(1)
                     .withInitialBackoff(Duration.millis(10)));
-    PAssert.that(result.enriched()).empty();
+    PAssert.that(result.output()).empty();
     PAssert.that(result.deadLetters())
         .satisfies(
             letters -> {

@@ -49,7 +49,7 @@ public class RefreshingJdbcTableIT {
         .apply(
             Enrich.fromTable(JdbcReferenceTable.fromUri(url + "&table=accounts&key=account_id"))
                 .refreshedEvery(PERIOD))
-        .enriched()
+        .output()
         .apply("Record", ParDo.of(new RecordFn()));
     PipelineResult result = p.run();
     try {

@@ -1,5 +1,6 @@
 package dev.streamfirst.pipelines.options;
 
+import dev.streamfirst.transforms.dedup.Dedup;
 import dev.streamfirst.transforms.time.Durations;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
@@ -10,7 +11,7 @@ public interface DedupOptions extends PipelineOptions {
   @Description(
       "Per id, only the first event within this TTL counts (e.g. 30s, 10m, 1h); later copies"
           + " are dropped.")
-  @Default.String("10m")
+  @Default.String(Dedup.DEFAULT_TTL_TEXT)
   @ValuePattern(Durations.PATTERN)
   String getDedupTtl();
 
@@ -20,13 +21,7 @@ public interface DedupOptions extends PipelineOptions {
       "Which clock measures the dedup TTL: EVENT_TIME (earliest event of an id wins, same"
           + " result on every run) or PROCESSING_TIME (first arrival wins, no waiting).")
   @Default.Enum("EVENT_TIME")
-  DedupClock getDedupClock();
+  Dedup.Clock getDedupClock();
 
-  void setDedupClock(DedupClock clock);
-
-  /** The clocks dedup can use. */
-  enum DedupClock {
-    EVENT_TIME,
-    PROCESSING_TIME
-  }
+  void setDedupClock(Dedup.Clock clock);
 }

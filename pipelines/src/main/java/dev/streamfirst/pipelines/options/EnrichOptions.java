@@ -1,5 +1,6 @@
 package dev.streamfirst.pipelines.options;
 
+import dev.streamfirst.transforms.enrich.LookupSettings;
 import dev.streamfirst.transforms.enrich.OnMiss;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
@@ -48,37 +49,37 @@ public interface EnrichOptions extends PipelineOptions {
   void setReferenceField(String field);
 
   @Description("Lookups: most distinct keys per call (1: one call per key).")
-  @Default.Integer(100)
+  @Default.Integer(LookupSettings.DEFAULT_BATCH_SIZE)
   int getLookupBatchSize();
 
   void setLookupBatchSize(int size);
 
   @Description("Lookups: longest a key waits for its batch to fill (e.g. 100ms).")
-  @Default.String("100ms")
+  @Default.String(LookupSettings.DEFAULT_MAX_BATCH_WAIT_TEXT)
   String getLookupMaxBatchWait();
 
   void setLookupMaxBatchWait(String wait);
 
   @Description("Lookups: answers cached per worker (0: no cache).")
-  @Default.Long(100_000)
+  @Default.Long(LookupSettings.DEFAULT_CACHE_SIZE)
   long getLookupCacheSize();
 
   void setLookupCacheSize(long entries);
 
   @Description("Lookups: how long a cached answer is used (e.g. 10m).")
-  @Default.String("10m")
+  @Default.String(LookupSettings.DEFAULT_CACHE_TTL_TEXT)
   String getLookupCacheTtl();
 
   void setLookupCacheTtl(String ttl);
 
   @Description("Lookups: most calls in progress at once per worker.")
-  @Default.Integer(4)
+  @Default.Integer(LookupSettings.DEFAULT_MAX_CONCURRENCY)
   int getLookupConcurrency();
 
   void setLookupConcurrency(int calls);
 
   @Description("Lookups: longest one call may take before it is abandoned and retried (e.g. 5s).")
-  @Default.String("5s")
+  @Default.String(LookupSettings.DEFAULT_TIMEOUT_TEXT)
   String getLookupTimeout();
 
   void setLookupTimeout(String timeout);
@@ -86,7 +87,7 @@ public interface EnrichOptions extends PipelineOptions {
   @Description(
       "Lookups: retries of a call that failed transiently, with exponential backoff; then its"
           + " events are dead letters.")
-  @Default.Integer(3)
+  @Default.Integer(LookupSettings.DEFAULT_MAX_RETRIES)
   int getLookupRetries();
 
   void setLookupRetries(int retries);

@@ -4,6 +4,8 @@ import com.google.auto.value.AutoValue;
 import dev.streamfirst.io.reference.References;
 import dev.streamfirst.pipelines.options.EnrichOptions.EnrichMode;
 import dev.streamfirst.transforms.enrich.Enrich;
+import dev.streamfirst.transforms.enrich.EnrichFromTable;
+import dev.streamfirst.transforms.enrich.LookupSettings;
 import dev.streamfirst.transforms.enrich.OnMiss;
 import dev.streamfirst.transforms.events.Event;
 import dev.streamfirst.transforms.time.Durations;
@@ -13,8 +15,8 @@ import org.joda.time.Duration;
 
 /**
  * The enrichment a pipeline's options ask for, checked: the reference URI, whether it is held as a
- * table or looked up, and every setting, so the {@link Enrich} transform is built from typed
- * values.
+ * table or looked up, and the {@link LookupSettings}, so the {@link Enrich} transform is built from
+ * typed values.
  *
  * <pre>{@code
  * EnrichSettings enrich = EnrichSettings.from(options, checks);
@@ -35,32 +37,15 @@ public abstract class EnrichSettings implements Serializable {
   /** The output field the reference record goes under. */
   public abstract String field();
 
-  public abstract int batchSize();
-
-  public abstract Duration maxBatchWait();
-
-  public abstract long cacheSize();
-
-  public abstract Duration cacheTtl();
-
-  public abstract int concurrency();
-
-  public abstract Duration timeout();
-
-  public abstract int retries();
+  /** How lookups are cached, batched, bounded, timed out and retried. */
+  public abstract LookupSettings lookupSettings();
 
   public static Builder builder() {
     return new AutoValue_EnrichSettings.Builder()
         .setLookup(false)
         .setOnMiss(OnMiss.PASS_THROUGH)
         .setField("ref")
-        .setBatchSize(100)
-        .setMaxBatchWait(Duration.millis(100))
-        .setCacheSize(100_000)
-        .setCacheTtl(Duration.standardMinutes(10))
-        .setConcurrency(4)
-        .setTimeout(Duration.standardSeconds(5))
-        .setRetries(3);
+        .setLookupSettings(LookupSettings.defaults());
   }
 
   public abstract Builder toBuilder();
@@ -92,6 +77,24 @@ public abstract class EnrichSettings implements Serializable {
     checks.require(
         field != null && !field.isBlank(), "referenceField", field, "must name a field, e.g. ref");
     checks.throwIfAny();
+    // The settings check every number, with their own messages.
+    LookupSettings lookupSettings =
+        checks.parse(
+            "reference",
+            uri,
+            ignored -> {
+              LookupSettings s =
+                  LookupSettings.defaults()
+                      .withBatchSize(options.getLookupBatchSize())
+                      .withMaxBatchWait(wait)
+                      .withCacheTtl(ttl)
+                      .withMaxConcurrency(options.getLookupConcurrency())
+                      .withTimeout(timeout)
+                      .withMaxRetries(options.getLookupRetries());
+              long cacheSize = options.getLookupCacheSize();
+              return cacheSize == 0 ? s.withoutCache() : s.withCacheSize(cacheSize);
+            });
+    checks.throwIfAny();
     EnrichSettings settings =
         builder()
             .setReference(uri)
@@ -99,15 +102,9 @@ public abstract class EnrichSettings implements Serializable {
             .setRefreshEvery(refresh)
             .setOnMiss(options.getOnMiss())
             .setField(field)
-            .setBatchSize(options.getLookupBatchSize())
-            .setMaxBatchWait(wait)
-            .setCacheSize(options.getLookupCacheSize())
-            .setCacheTtl(ttl)
-            .setConcurrency(options.getLookupConcurrency())
-            .setTimeout(timeout)
-            .setRetries(options.getLookupRetries())
+            .setLookupSettings(lookupSettings)
             .build();
-    // Building the transform checks the URI and every number, with the transform's own messages.
+    // Building the transform checks the URI, with the reference's own messages.
     checks.parse("reference", uri, ignored -> settings.transform());
     checks.throwIfAny();
     return settings;
@@ -139,33 +136,23 @@ public abstract class EnrichSettings implements Serializable {
         options.getRefreshEvery(),
         "applies to a table held in memory, not to lookups; bound staleness with"
             + " --lookupCacheTtl");
-    switch (mode) {
-      case LOOKUP:
-        return true;
-      case TABLE:
-        return false;
-      default:
-        return lookupOnly || (!tableOnly && refresh == null);
-    }
+    return switch (mode) {
+      case LOOKUP -> true;
+      case TABLE -> false;
+      case AUTO -> lookupOnly || (!tableOnly && refresh == null);
+    };
   }
 
   /** The enrichment of events, as the options describe it. */
   public Enrich<Event> transform() {
     if (!lookup()) {
-      Enrich<Event> table = Enrich.fromTable(References.table(reference()));
+      EnrichFromTable<Event> table = Enrich.fromTable(References.table(reference()));
       table = refreshEvery() == null ? table : table.refreshedEvery(refreshEvery());
       return table.withOnMiss(onMiss());
     }
-    Enrich<Event> lookup =
-        Enrich.fromLookup(References.lookup(reference()))
-            .withOnMiss(onMiss())
-            .withBatchSize(batchSize())
-            .withMaxBatchWait(maxBatchWait())
-            .withCacheTtl(cacheTtl())
-            .withMaxConcurrency(concurrency())
-            .withTimeout(timeout())
-            .withMaxRetries(retries());
-    return cacheSize() == 0 ? lookup.withoutCache() : lookup.withCacheSize(cacheSize());
+    return Enrich.fromLookup(References.lookup(reference()))
+        .withSettings(lookupSettings())
+        .withOnMiss(onMiss());
   }
 
   /** Builds settings in code, e.g. for tests. */
@@ -181,19 +168,7 @@ public abstract class EnrichSettings implements Serializable {
 
     public abstract Builder setField(String field);
 
-    public abstract Builder setBatchSize(int size);
-
-    public abstract Builder setMaxBatchWait(Duration wait);
-
-    public abstract Builder setCacheSize(long entries);
-
-    public abstract Builder setCacheTtl(Duration ttl);
-
-    public abstract Builder setConcurrency(int calls);
-
-    public abstract Builder setTimeout(Duration timeout);
-
-    public abstract Builder setRetries(int retries);
+    public abstract Builder setLookupSettings(LookupSettings settings);
 
     public abstract EnrichSettings build();
   }

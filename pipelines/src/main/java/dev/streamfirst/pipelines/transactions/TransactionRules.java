@@ -25,7 +25,7 @@ import java.util.Locale;
  * A rule whose inputs are missing (no usual amount, no country) does not fire.
  *
  * <pre>{@code
- * List<Alert> alerts = TransactionRules.defaults().withAmountFactor(5).check(enriched);
+ * List<TransactionAlert> alerts = TransactionRules.defaults().withAmountFactor(5).check(enriched);
  * }</pre>
  */
 @AutoValue
@@ -79,9 +79,9 @@ public abstract class TransactionRules implements Serializable {
   }
 
   /** The alerts one transaction raises, in rule order; empty when it passes every check. */
-  public List<Alert> check(Enriched<Event> transaction) {
+  public List<TransactionAlert> check(Enriched<Event> transaction) {
     Event event = transaction.element();
-    List<Alert> alerts = new ArrayList<>();
+    List<TransactionAlert> alerts = new ArrayList<>();
     if (!transaction.found()) {
       alerts.add(alert(transaction, UNKNOWN_ACCOUNT, "account '" + event.key() + "' is unknown"));
       return alerts;
@@ -111,9 +111,9 @@ public abstract class TransactionRules implements Serializable {
     return alerts;
   }
 
-  private static Alert alert(Enriched<Event> transaction, String rule, String reason) {
+  private static TransactionAlert alert(Enriched<Event> transaction, String rule, String reason) {
     Event e = transaction.element();
-    return Alert.of(
+    return new TransactionAlert(
         rule,
         reason,
         e.id(),

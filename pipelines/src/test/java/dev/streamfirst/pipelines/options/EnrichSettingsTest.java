@@ -46,9 +46,9 @@ public class EnrichSettingsTest {
             "--lookupTimeout=750ms",
             "--onMiss=DEAD_LETTER");
     assertTrue(s.lookup());
-    assertEquals(50, s.batchSize());
-    assertEquals(Duration.standardMinutes(2), s.cacheTtl());
-    assertEquals(Duration.millis(750), s.timeout());
+    assertEquals(50, s.lookupSettings().batchSize());
+    assertEquals(Duration.standardMinutes(2), s.lookupSettings().cacheTtl());
+    assertEquals(Duration.millis(750), s.lookupSettings().timeout());
     assertEquals(OnMiss.DEAD_LETTER, s.onMiss());
   }
 

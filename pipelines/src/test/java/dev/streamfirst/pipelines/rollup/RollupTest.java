@@ -4,6 +4,7 @@ import dev.streamfirst.testing.EventJson;
 import dev.streamfirst.testing.EventTestStream;
 import dev.streamfirst.transforms.aggregate.Stats;
 import dev.streamfirst.transforms.aggregate.StatsRow;
+import dev.streamfirst.transforms.errors.Result;
 import dev.streamfirst.transforms.windowing.TriggerPolicy;
 import dev.streamfirst.transforms.windowing.WindowSpec;
 import org.apache.beam.sdk.testing.PAssert;
@@ -35,7 +36,7 @@ public class RollupTest {
             .add(late)
             .advanceWatermarkToInfinity();
 
-    Rollup.Result result =
+    Result<StatsRow> result =
         p.apply(stream)
             .apply(
                 Rollup.of(
@@ -50,7 +51,7 @@ public class RollupTest {
                     MapElements.into(TypeDescriptors.strings())
                         .via(d -> d.stage() + "|" + d.payload())))
         .containsInAnyOrder("late|" + late.toJson());
-    PAssert.that(result.rows())
+    PAssert.that(result.output())
         .inOnTimePane(MINUTE)
         .containsInAnyOrder(row(1, 1, Timing.ON_TIME, 0, true));
     p.run();
@@ -65,7 +66,7 @@ public class RollupTest {
             .add(EventJson.event("e3", "k", at(3), 1))
             .advanceWatermarkToInfinity();
 
-    Rollup.Result result =
+    Result<StatsRow> result =
         p.apply(stream)
             .apply(
                 Rollup.of(
@@ -74,10 +75,10 @@ public class RollupTest {
                         .setTrigger(TriggerPolicy.onTimeOnly().withEarlyFiringsEveryCount(2))
                         .build()));
 
-    PAssert.that(result.rows())
+    PAssert.that(result.output())
         .inEarlyPane(MINUTE)
         .containsInAnyOrder(row(2, 2, Timing.EARLY, 0, false));
-    PAssert.that(result.rows())
+    PAssert.that(result.output())
         .inFinalPane(MINUTE)
         .containsInAnyOrder(row(3, 3, Timing.ON_TIME, 1, true));
     PAssert.that(result.deadLetters()).empty();

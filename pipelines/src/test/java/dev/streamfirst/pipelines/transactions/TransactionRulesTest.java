@@ -24,8 +24,8 @@ public class TransactionRulesTest {
     return Enriched.of(Event.of("t-1", "acct-1", T, amount, json.toJson()), reference);
   }
 
-  private static List<String> rules(List<Alert> alerts) {
-    return alerts.stream().map(Alert::rule).collect(Collectors.toList());
+  private static List<String> rules(List<TransactionAlert> alerts) {
+    return alerts.stream().map(TransactionAlert::rule).collect(Collectors.toList());
   }
 
   @Test
@@ -35,14 +35,14 @@ public class TransactionRulesTest {
 
   @Test
   public void amountAboveFactorTimesUsual_raisesWithTheNumbersInTheReason() {
-    List<Alert> alerts = RULES.check(tx(120.5, "DE", DE_40));
+    List<TransactionAlert> alerts = RULES.check(tx(120.5, "DE", DE_40));
     assertEquals(List.of("amount_above_usual"), rules(alerts));
     assertEquals("amount 120.5 is more than 3 × the account's usual 40", alerts.get(0).reason());
   }
 
   @Test
   public void otherCountry_raisesCountryDiffers() {
-    List<Alert> alerts = RULES.check(tx(10, "BR", DE_40));
+    List<TransactionAlert> alerts = RULES.check(tx(10, "BR", DE_40));
     assertEquals(List.of("country_differs"), rules(alerts));
     assertEquals("country BR differs from the account's DE", alerts.get(0).reason());
   }
@@ -70,7 +70,7 @@ public class TransactionRulesTest {
 
   @Test
   public void alertJson_carriesReferenceAndEvent() {
-    Alert alert = RULES.check(tx(10, "BR", DE_40)).get(0);
+    TransactionAlert alert = RULES.check(tx(10, "BR", DE_40)).get(0);
     assertEquals(
         "{\"rule\":\"country_differs\",\"reason\":\"country BR differs from the account's DE\","
             + "\"id\":\"t-1\",\"key\":\"acct-1\",\"ts\":\"2026-11-25T10:00:00.000Z\","

@@ -56,7 +56,10 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
     PROCESSING_TIME
   }
 
-  public static final Duration DEFAULT_TTL = Duration.standardMinutes(10);
+  /** The TTL when none is given, as options write it; {@link #DEFAULT_TTL} is the same value. */
+  public static final String DEFAULT_TTL_TEXT = "10m";
+
+  public static final Duration DEFAULT_TTL = Durations.parse(DEFAULT_TTL_TEXT);
   public static final int DEFAULT_SHARDS = 16;
 
   /**
@@ -122,6 +125,15 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
     return toBuilder().setClock(Clock.EVENT_TIME).build();
   }
 
+  /** Measures the TTL with {@code clock}, e.g. the one a pipeline's options name. */
+  public Dedup<T> withClock(Clock clock) {
+    if (clock == null) {
+      throw new IllegalArgumentException(
+          "withClock() needs EVENT_TIME or PROCESSING_TIME, got null");
+    }
+    return toBuilder().setClock(clock).build();
+  }
+
   /** Measures the TTL in processing time; the first arrival wins. */
   public Dedup<T> inProcessingTime() {
     return toBuilder().setClock(Clock.PROCESSING_TIME).build();
@@ -173,14 +185,16 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
             .apply("ShardById", ParDo.of(new ShardByIdFn<>(idFn(), shards())))
             .setCoder(KvCoder.of(VarIntCoder.of(), coder));
     DoFn<KV<Integer, T>, T> dedupFn =
-        clock() == Clock.EVENT_TIME
-            ? new EventTimeDedupFn<>(
-                idFn(),
-                coder,
-                ttl(),
-                releaseInterval(),
-                input.isBounded() == PCollection.IsBounded.BOUNDED)
-            : new ProcessingTimeDedupFn<>(idFn(), ttl());
+        switch (clock()) {
+          case EVENT_TIME ->
+              new EventTimeDedupFn<>(
+                  idFn(),
+                  coder,
+                  ttl(),
+                  releaseInterval(),
+                  input.isBounded() == PCollection.IsBounded.BOUNDED);
+          case PROCESSING_TIME -> new ProcessingTimeDedupFn<>(idFn(), ttl());
+        };
     return sharded.apply("DropDuplicates", ParDo.of(dedupFn)).setCoder(coder);
   }
 

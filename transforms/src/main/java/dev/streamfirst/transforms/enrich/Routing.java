@@ -39,15 +39,12 @@ final class Routing<T> implements Serializable {
     }
     notFound.inc();
     switch (onMiss) {
-      case PASS_THROUGH:
+      case PASS_THROUGH -> {
         enriched.inc();
         out.enriched(Enriched.of(element, null));
-        break;
-      case DEAD_LETTER:
-        fail(element, "no reference data for key '" + key + "'", out);
-        break;
-      default:
-        break;
+      }
+      case DEAD_LETTER -> fail(element, "no reference data for key '" + key + "'", out);
+      case DROP -> {}
     }
   }
 

@@ -3,9 +3,8 @@ package dev.streamfirst.transforms.events;
 import com.google.auto.value.AutoValue;
 import dev.streamfirst.transforms.errors.DeadLetter;
 import dev.streamfirst.transforms.errors.DeadLetterCoder;
+import dev.streamfirst.transforms.errors.Result;
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
-import java.util.Map;
-import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -13,9 +12,6 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PInput;
-import org.apache.beam.sdk.values.POutput;
-import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.joda.time.Duration;
@@ -26,13 +22,13 @@ import org.joda.time.Instant;
  * event becomes a {@link DeadLetter} with stage {@code parse}. Blank texts are skipped.
  *
  * <pre>{@code
- * ParseEvents.Result parsed = lines.apply("ParseEvents", ParseEvents.withFields(fields));
- * parsed.events();       // PCollection<Event>, timestamped from the event's time field
+ * Result<Event> parsed = lines.apply("ParseEvents", ParseEvents.withFields(fields));
+ * parsed.output();       // PCollection<Event>, timestamped from the event's time field
  * parsed.deadLetters();  // PCollection<DeadLetter>
  * }</pre>
  */
 @AutoValue
-public abstract class ParseEvents extends PTransform<PCollection<String>, ParseEvents.Result> {
+public abstract class ParseEvents extends PTransform<PCollection<String>, Result<Event>> {
   /** The dead-letter stage name of this transform. */
   public static final String STAGE = "parse";
 
@@ -54,14 +50,13 @@ public abstract class ParseEvents extends PTransform<PCollection<String>, ParseE
   }
 
   @Override
-  public Result expand(PCollection<String> payloads) {
+  public Result<Event> expand(PCollection<String> payloads) {
     PCollectionTuple parsed =
         payloads.apply(
             "ParseJson",
             ParDo.of(new ParseEventFn(new EventParser(fields())))
                 .withOutputTags(EVENTS, TupleTagList.of(DEAD_LETTERS)));
-    return new Result(
-        payloads.getPipeline(),
+    return Result.of(
         parsed.get(EVENTS).setCoder(EventCoder.of()),
         parsed.get(DEAD_LETTERS).setCoder(DeadLetterCoder.of()));
   }
@@ -113,42 +108,5 @@ public abstract class ParseEvents extends PTransform<PCollection<String>, ParseE
     public Duration getAllowedTimestampSkew() {
       return Duration.millis(Long.MAX_VALUE);
     }
-  }
-
-  /** The two outputs of {@link ParseEvents}. */
-  public static final class Result implements POutput {
-    private final Pipeline pipeline;
-    private final PCollection<Event> events;
-    private final PCollection<DeadLetter> deadLetters;
-
-    Result(Pipeline pipeline, PCollection<Event> events, PCollection<DeadLetter> deadLetters) {
-      this.pipeline = pipeline;
-      this.events = events;
-      this.deadLetters = deadLetters;
-    }
-
-    /** Valid events, each timestamped with its event time. */
-    public PCollection<Event> events() {
-      return events;
-    }
-
-    /** Payloads that are not valid events, with the reason. */
-    public PCollection<DeadLetter> deadLetters() {
-      return deadLetters;
-    }
-
-    @Override
-    public Pipeline getPipeline() {
-      return pipeline;
-    }
-
-    @Override
-    public Map<TupleTag<?>, PValue> expand() {
-      return Map.of(EVENTS, events, DEAD_LETTERS, deadLetters);
-    }
-
-    @Override
-    public void finishSpecifyingOutput(
-        String transformName, PInput input, PTransform<?, ?> transform) {}
   }
 }

@@ -5,9 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.auto.value.AutoValue;
 import dev.streamfirst.transforms.errors.DeadLetter;
 import dev.streamfirst.transforms.errors.DeadLetterCoder;
+import dev.streamfirst.transforms.errors.Result;
 import dev.streamfirst.transforms.time.Durations;
-import java.util.Map;
-import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
@@ -28,9 +27,6 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PInput;
-import org.apache.beam.sdk.values.POutput;
-import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.joda.time.Duration;
@@ -54,13 +50,13 @@ import org.joda.time.Instant;
  * with stage {@value #LATE_STAGE}, with their payload, and are counted.
  *
  * <pre>{@code
- * EventWindows.Result<Event> windowed = events.apply("Window",
+ * Result<Event> windowed = events.apply("Window",
  *     EventWindows.<Event>of(WindowSpec.parse("fixed:1m"))
  *         .withAllowedLateness(Duration.standardMinutes(2))
  *         .withTrigger(TriggerPolicy.onTimeOnly().withEarlyFiringsEveryCount(100))
  *         .withLateDeadLetters(Event::payload));
- * windowed.windowed();  // PCollection<Event>, windowed
- * windowed.late();      // PCollection<DeadLetter>, stage "late"
+ * windowed.output();       // PCollection<Event>, windowed
+ * windowed.deadLetters();  // PCollection<DeadLetter>, stage "late"
  * }</pre>
  */
 @AutoValue
@@ -184,7 +180,7 @@ public abstract class EventWindows<T> extends PTransform<PCollection<T>, PCollec
    * {@link EventWindows#withLateDeadLetters}.
    *
    * <pre>{@code
-   * EventWindows.Result<Event> w = events.apply("Window",
+   * Result<Event> w = events.apply("Window",
    *     EventWindows.<Event>of(WindowSpec.parse("fixed:1m")).withLateDeadLetters(Event::payload));
    * }</pre>
    */
@@ -263,8 +259,7 @@ public abstract class EventWindows<T> extends PTransform<PCollection<T>, PCollec
       if (input.isBounded() == PCollection.IsBounded.BOUNDED) {
         // A bounded input's watermark reaches the end only after all of it has been read, so
         // nothing in it is late: skip the keyed lateness check and its shuffle.
-        return new Result<>(
-            input.getPipeline(),
+        return Result.of(
             input.apply("AssignWindows", windows().window()),
             input.getPipeline().apply("NoLateData", Create.empty(DeadLetterCoder.of())));
       }
@@ -299,8 +294,7 @@ public abstract class EventWindows<T> extends PTransform<PCollection<T>, PCollec
                       .withOutputTags(onTime, TupleTagList.of(late)));
       PCollection<T> windowed =
           split.get(onTime).setCoder(coder).apply("AssignWindows", windows().window());
-      return new Result<>(
-          input.getPipeline(), windowed, split.get(late).setCoder(DeadLetterCoder.of()));
+      return Result.of(windowed, split.get(late).setCoder(DeadLetterCoder.of()));
     }
 
     @Override
@@ -355,45 +349,5 @@ public abstract class EventWindows<T> extends PTransform<PCollection<T>, PCollec
         out.output(KV.of(shard, null));
       }
     }
-  }
-
-  /** The windowed elements and the late ones, as dead letters. */
-  public static final class Result<T> implements POutput {
-    private static final TupleTag<Object> WINDOWED = new TupleTag<>("windowed");
-    private static final TupleTag<DeadLetter> LATE = new TupleTag<>("late");
-
-    private final Pipeline pipeline;
-    private final PCollection<T> windowed;
-    private final PCollection<DeadLetter> late;
-
-    Result(Pipeline pipeline, PCollection<T> windowed, PCollection<DeadLetter> late) {
-      this.pipeline = pipeline;
-      this.windowed = windowed;
-      this.late = late;
-    }
-
-    /** Elements that arrived in time for at least one of their windows, windowed. */
-    public PCollection<T> windowed() {
-      return windowed;
-    }
-
-    /** Elements that arrived after all their windows closed, with stage {@value #LATE_STAGE}. */
-    public PCollection<DeadLetter> late() {
-      return late;
-    }
-
-    @Override
-    public Pipeline getPipeline() {
-      return pipeline;
-    }
-
-    @Override
-    public Map<TupleTag<?>, PValue> expand() {
-      return Map.of(WINDOWED, windowed, LATE, late);
-    }
-
-    @Override
-    public void finishSpecifyingOutput(
-        String transformName, PInput input, PTransform<?, ?> transform) {}
   }
 }

@@ -174,27 +174,27 @@ public abstract class WindowSpec implements Serializable {
     }
     String args = text.substring(colon + 1).trim();
     try {
-      switch (kind) {
-        case FIXED:
-          return fixed(Durations.parse(args));
-        case SESSION:
-          return session(Durations.parse(args));
-        case CALENDAR:
-          return parseCalendar(args);
-        default:
-          int slash = args.indexOf('/');
-          if (slash < 0) {
-            throw new IllegalArgumentException(
-                "a sliding window needs a size and a period: " + kind.form);
-          }
-          return sliding(
-              Durations.parse(args.substring(0, slash)),
-              Durations.parse(args.substring(slash + 1)));
-      }
+      return switch (kind) {
+        case FIXED -> fixed(Durations.parse(args));
+        case SESSION -> session(Durations.parse(args));
+        case CALENDAR -> parseCalendar(args);
+        case SLIDING -> parseSliding(args, kind);
+        case GLOBAL -> throw new IllegalArgumentException("global windows take no arguments");
+      };
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "window '" + text + "': " + e.getMessage() + "; e.g. " + kind.example, e);
     }
+  }
+
+  private static WindowSpec parseSliding(String args, Kind kind) {
+    int slash = args.indexOf('/');
+    if (slash < 0) {
+      throw new IllegalArgumentException(
+          "a sliding window needs a size and a period: " + kind.form);
+    }
+    return sliding(
+        Durations.parse(args.substring(0, slash)), Durations.parse(args.substring(slash + 1)));
   }
 
   private static WindowSpec parseCalendar(String args) {
@@ -210,19 +210,15 @@ public abstract class WindowSpec implements Serializable {
 
   /** The Beam {@link WindowFn} for this spec. */
   public WindowFn<Object, ? extends BoundedWindow> toWindowFn() {
-    switch (kind()) {
-      case FIXED:
-        return FixedWindows.of(size());
-      case SLIDING:
-        return SlidingWindows.of(size()).every(period());
-      case CALENDAR:
-        return CalendarWindows.days((int) size().getStandardDays())
-            .withTimeZone(DateTimeZone.forID(zone()));
-      case GLOBAL:
-        return new GlobalWindows();
-      default:
-        return Sessions.withGapDuration(size());
-    }
+    return switch (kind()) {
+      case FIXED -> FixedWindows.of(size());
+      case SLIDING -> SlidingWindows.of(size()).every(period());
+      case SESSION -> Sessions.withGapDuration(size());
+      case CALENDAR ->
+          CalendarWindows.days((int) size().getStandardDays())
+              .withTimeZone(DateTimeZone.forID(zone()));
+      case GLOBAL -> new GlobalWindows();
+    };
   }
 
   /** Whether windows merge (sessions), so that a window is known only once it has closed. */
@@ -232,17 +228,16 @@ public abstract class WindowSpec implements Serializable {
 
   @Override
   public final String toString() {
-    switch (kind()) {
-      case SLIDING:
-        return kind().prefix() + ":" + Durations.format(size()) + "/" + Durations.format(period());
-      case CALENDAR:
+    return switch (kind()) {
+      case FIXED, SESSION -> kind().prefix() + ":" + Durations.format(size());
+      case SLIDING ->
+          kind().prefix() + ":" + Durations.format(size()) + "/" + Durations.format(period());
+      case CALENDAR -> {
         String days = kind().prefix() + ":" + size().getStandardDays() + "d";
-        return zone().equals(UTC) ? days : days + "@" + zone();
-      case GLOBAL:
-        return kind().prefix();
-      default:
-        return kind().prefix() + ":" + Durations.format(size());
-    }
+        yield zone().equals(UTC) ? days : days + "@" + zone();
+      }
+      case GLOBAL -> kind().prefix();
+    };
   }
 
   private static void checkPositive(String what, Duration d) {

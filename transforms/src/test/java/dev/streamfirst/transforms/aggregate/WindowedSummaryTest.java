@@ -44,7 +44,7 @@ public class WindowedSummaryTest {
     PCollection<String> rows =
         p.apply(stream)
             .apply(ParseEvents.create())
-            .events()
+            .output()
             .apply(
                 EventWindows.<Event>of(WindowSpec.parse("fixed:1m"))
                     .withTrigger(TriggerPolicy.onTimeOnly().withEarlyFiringsEveryCount(4)))
@@ -83,7 +83,7 @@ public class WindowedSummaryTest {
     PCollection<SessionRow> sessions =
         p.apply(stream)
             .apply(ParseEvents.create())
-            .events()
+            .output()
             .apply(EventWindows.<Event>of(WindowSpec.parse("session:30s")))
             .apply(
                 MapElements.into(

@@ -12,6 +12,7 @@ import static org.junit.Assert.assertEquals;
 
 import dev.streamfirst.transforms.enrich.RecordingHandler.Failure;
 import dev.streamfirst.transforms.errors.DeadLetter;
+import dev.streamfirst.transforms.errors.Result;
 import dev.streamfirst.transforms.events.Event;
 import dev.streamfirst.transforms.events.EventCoder;
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
@@ -79,9 +80,9 @@ public class EnrichLookupTest {
   public void keysOfABundle_areFetchedInBatchesOfAtMostTheBatchSize() {
     RecordingHandler handler = RecordingHandler.over("batches", RECORDS);
     List<Event> events = eventsOverKeys("e", 40, 10);
-    Enrich.Result<Event> result =
+    Result<Enriched<Event>> result =
         p.apply(oneBundle(events)).apply(Enrich.fromLookup(handler).withBatchSize(4));
-    PAssert.that(result.enriched()).containsInAnyOrder(expected(events));
+    PAssert.that(result.output()).containsInAnyOrder(expected(events));
     PipelineResult run = p.run();
     run.waitUntilFinish();
 
@@ -103,9 +104,9 @@ public class EnrichLookupTest {
   public void batchSizeOne_makesOneCallPerKey() {
     RecordingHandler handler = RecordingHandler.over("per-key", RECORDS);
     List<Event> events = eventsOverKeys("e", 6, 6);
-    Enrich.Result<Event> result =
+    Result<Enriched<Event>> result =
         p.apply(oneBundle(events)).apply(Enrich.fromLookup(handler).withBatchSize(1));
-    PAssert.that(result.enriched()).containsInAnyOrder(expected(events));
+    PAssert.that(result.output()).containsInAnyOrder(expected(events));
     p.run().waitUntilFinish();
     assertEquals(6, handler.calls().size());
   }
@@ -131,8 +132,8 @@ public class EnrichLookupTest {
             .advanceWatermarkToInfinity();
     List<Event> all = new ArrayList<>(first);
     all.addAll(second);
-    Enrich.Result<Event> result = p.apply(stream).apply(Enrich.fromLookup(handler));
-    PAssert.that(result.enriched()).containsInAnyOrder(expected(all));
+    Result<Enriched<Event>> result = p.apply(stream).apply(Enrich.fromLookup(handler));
+    PAssert.that(result.output()).containsInAnyOrder(expected(all));
     PipelineResult run = p.run();
     run.waitUntilFinish();
     assertEquals(1, handler.calls().size());
@@ -151,9 +152,9 @@ public class EnrichLookupTest {
             .advanceProcessingTime(Duration.standardSeconds(1))
             .addElements(stamped(again))
             .advanceWatermarkToInfinity();
-    Enrich.Result<Event> result =
+    Result<Enriched<Event>> result =
         p.apply(stream).apply(Enrich.fromLookup(handler).withOnMiss(OnMiss.DEAD_LETTER));
-    PAssert.that(result.enriched()).empty();
+    PAssert.that(result.output()).empty();
     PAssert.that(result.deadLetters())
         .satisfies(
             letters -> {
@@ -176,10 +177,10 @@ public class EnrichLookupTest {
     RecordingHandler handler =
         RecordingHandler.over("flaky", RECORDS).failingFirst(2, Failure.TRANSIENT);
     List<Event> events = eventsOverKeys("e", 8, 4);
-    Enrich.Result<Event> result =
+    Result<Enriched<Event>> result =
         p.apply(oneBundle(events))
             .apply(Enrich.fromLookup(handler).withInitialBackoff(Duration.millis(10)));
-    PAssert.that(result.enriched()).containsInAnyOrder(expected(events));
+    PAssert.that(result.output()).containsInAnyOrder(expected(events));
     PAssert.that(result.deadLetters()).empty();
     PipelineResult run = p.run();
     run.waitUntilFinish();
@@ -193,13 +194,13 @@ public class EnrichLookupTest {
     RecordingHandler handler =
         RecordingHandler.over("down", RECORDS).failingFirst(1_000, Failure.TRANSIENT);
     List<Event> events = eventsOverKeys("e", 3, 3);
-    Enrich.Result<Event> result =
+    Result<Enriched<Event>> result =
         p.apply(oneBundle(events))
             .apply(
                 Enrich.fromLookup(handler)
                     .withMaxRetries(2)
                     .withInitialBackoff(Duration.millis(10)));
-    PAssert.that(result.enriched()).empty();
+    PAssert.that(result.output()).empty();
     HashSet<String> expectedPayloads =
         events.stream().map(Event::payload).collect(Collectors.toCollection(HashSet::new));
     PAssert.that(result.deadLetters())
@@ -225,13 +226,13 @@ public class EnrichLookupTest {
   public void callSlowerThanTheTimeout_isAbandonedAndRetried() {
     RecordingHandler handler = RecordingHandler.over("slow", RECORDS).failingFirst(1, Failure.SLOW);
     List<Event> events = eventsOverKeys("e", 4, 2);
-    Enrich.Result<Event> result =
+    Result<Enriched<Event>> result =
         p.apply(oneBundle(events))
             .apply(
                 Enrich.fromLookup(handler)
                     .withTimeout(Duration.millis(200))
                     .withInitialBackoff(Duration.millis(10)));
-    PAssert.that(result.enriched()).containsInAnyOrder(expected(events));
+    PAssert.that(result.output()).containsInAnyOrder(expected(events));
     PipelineResult run = p.run();
     run.waitUntilFinish();
     assertEquals(1, counter(run, StreamfirstMetrics.ENRICH_RETRIES));

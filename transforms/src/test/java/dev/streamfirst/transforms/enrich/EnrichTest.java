@@ -2,7 +2,6 @@ package dev.streamfirst.transforms.enrich;
 
 import static dev.streamfirst.transforms.enrich.EnrichTestEvents.event;
 import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -10,6 +9,7 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import dev.streamfirst.transforms.errors.DeadLetter;
+import dev.streamfirst.transforms.errors.Result;
 import dev.streamfirst.transforms.events.Event;
 import dev.streamfirst.transforms.events.EventCoder;
 import java.util.List;
@@ -47,8 +47,8 @@ public class EnrichTest {
     Event a = event("t-1", "acct-1", 10);
     Event b = event("t-2", "acct-2", 20);
     Event c = event("t-3", "acct-1", 30);
-    Enrich.Result<Event> result = events(a, b, c).apply(Enrich.fromTable(TABLE));
-    PAssert.that(result.enriched())
+    Result<Enriched<Event>> result = events(a, b, c).apply(Enrich.fromTable(TABLE));
+    PAssert.that(result.output())
         .containsInAnyOrder(
             Enriched.of(a, ACCOUNTS.get("acct-1")),
             Enriched.of(b, ACCOUNTS.get("acct-2")),
@@ -61,8 +61,8 @@ public class EnrichTest {
   public void missWithPassThrough_passesTheEventOnWithoutReference() {
     Event known = event("t-1", "acct-1", 10);
     Event unknown = event("t-2", "acct-404", 20);
-    Enrich.Result<Event> result = events(known, unknown).apply(Enrich.fromTable(TABLE));
-    PAssert.that(result.enriched())
+    Result<Enriched<Event>> result = events(known, unknown).apply(Enrich.fromTable(TABLE));
+    PAssert.that(result.output())
         .containsInAnyOrder(Enriched.of(known, ACCOUNTS.get("acct-1")), Enriched.of(unknown, null));
     PAssert.that(result.deadLetters()).empty();
     p.run().waitUntilFinish();
@@ -72,9 +72,9 @@ public class EnrichTest {
   public void missWithDrop_dropsTheEvent() {
     Event known = event("t-1", "acct-1", 10);
     Event unknown = event("t-2", "acct-404", 20);
-    Enrich.Result<Event> result =
+    Result<Enriched<Event>> result =
         events(known, unknown).apply(Enrich.fromTable(TABLE).withOnMiss(OnMiss.DROP));
-    PAssert.that(result.enriched()).containsInAnyOrder(Enriched.of(known, ACCOUNTS.get("acct-1")));
+    PAssert.that(result.output()).containsInAnyOrder(Enriched.of(known, ACCOUNTS.get("acct-1")));
     PAssert.that(result.deadLetters()).empty();
     p.run().waitUntilFinish();
   }
@@ -82,9 +82,9 @@ public class EnrichTest {
   @Test
   public void missWithDeadLetter_keepsThePayloadAndNamesTheKey() {
     Event unknown = event("t-2", "acct-404", 20);
-    Enrich.Result<Event> result =
+    Result<Enriched<Event>> result =
         events(unknown).apply(Enrich.fromTable(TABLE).withOnMiss(OnMiss.DEAD_LETTER));
-    PAssert.that(result.enriched()).empty();
+    PAssert.that(result.output()).empty();
     String payload = unknown.payload();
     PAssert.that(result.deadLetters())
         .satisfies(
@@ -104,7 +104,7 @@ public class EnrichTest {
     PCollection<String> countries =
         words
             .apply(Enrich.fromTable(TABLE).forElements((String w) -> w, (String w) -> w))
-            .enriched()
+            .output()
             .apply(
                 MapElements.into(TypeDescriptors.strings())
                     .via(e -> e.element() + ":" + e.referenceField("country").asText()));
@@ -129,30 +129,8 @@ public class EnrichTest {
   }
 
   @Test
-  public void lookupSettingOnATable_namesFromLookup() {
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class, () -> Enrich.fromTable(TABLE).withBatchSize(10));
-    assertEquals(
-        "withBatchSize() applies to lookups (Enrich.fromLookup(handler)), not to a table held as a"
-            + " side input (Enrich.fromTable)",
-        e.getMessage());
-  }
-
-  @Test
-  public void refreshOnALookup_pointsToTheCacheTtl() {
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () ->
-                Enrich.fromLookup(RecordingHandler.over("refresh-check", ACCOUNTS))
-                    .refreshedEvery(Duration.standardMinutes(1)));
-    assertThat(e.getMessage(), containsString("set withCacheTtl()"));
-  }
-
-  @Test
   public void invalidSettings_nameTheMethodAndTheValue() {
-    Enrich<Event> lookup = Enrich.fromLookup(RecordingHandler.over("checks", ACCOUNTS));
+    EnrichFromLookup<Event> lookup = Enrich.fromLookup(RecordingHandler.over("checks", ACCOUNTS));
     assertEquals(
         "withBatchSize() must be at least 1, got 0",
         assertThrows(IllegalArgumentException.class, () -> lookup.withBatchSize(0)).getMessage());
@@ -179,7 +157,7 @@ public class EnrichTest {
 
   @Test
   public void displayData_showsEveryLookupSetting() {
-    Enrich<Event> lookup =
+    EnrichFromLookup<Event> lookup =
         Enrich.fromLookup(RecordingHandler.over("display", ACCOUNTS))
             .withBatchSize(50)
             .withCacheTtl(Duration.standardMinutes(2))

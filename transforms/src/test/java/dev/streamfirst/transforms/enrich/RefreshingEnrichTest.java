@@ -117,12 +117,12 @@ public class RefreshingEnrichTest {
         lines
             .apply("NotSignals", Filter.by((String line) -> !line.equals(REFRESH)))
             .apply(ParseEvents.create())
-            .events();
+            .output();
 
     PCollection<String> countries =
         events
             .apply(Enrich.fromTable(table).refreshedOn(signals))
-            .enriched()
+            .output()
             .apply(
                 MapElements.into(TypeDescriptors.strings())
                     .via(e -> e.element().id() + ":" + e.referenceField("country").asText()));
@@ -161,12 +161,12 @@ public class RefreshingEnrichTest {
         lines
             .apply("NotSignals", Filter.by((String line) -> !line.equals(REFRESH)))
             .apply(ParseEvents.create())
-            .events();
+            .output();
 
     PCollection<String> countries =
         events
             .apply(Enrich.fromTable(table).refreshedOn(signals))
-            .enriched()
+            .output()
             .apply(
                 MapElements.into(TypeDescriptors.strings())
                     .via(e -> e.element().id() + ":" + e.referenceField("country").asText()));
@@ -204,7 +204,7 @@ public class RefreshingEnrichTest {
                 .via(n -> Event.of("e-" + n, "acct-1", Instant.now(), n, "{}")))
         .setCoder(EventCoder.of())
         .apply(Enrich.fromTable(table).refreshedEvery(Duration.millis(300)))
-        .enriched()
+        .output()
         .apply(
             "Countries",
             MapElements.into(TypeDescriptors.strings())

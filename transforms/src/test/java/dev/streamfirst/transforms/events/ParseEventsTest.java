@@ -11,6 +11,7 @@ import static org.junit.Assert.assertTrue;
 import dev.streamfirst.testing.EventJson;
 import dev.streamfirst.testing.EventTestStream;
 import dev.streamfirst.transforms.errors.DeadLetter;
+import dev.streamfirst.transforms.errors.Result;
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ public class ParseEventsTest {
                 "{\"id\":\"millis\",\"key\":\"k\",\"ts\":1795600805000,\"value\":3}"));
 
     PCollection<String> stamped =
-        lines.apply(ParseEvents.create()).events().apply(ParDo.of(new IdAtTimestampFn()));
+        lines.apply(ParseEvents.create()).output().apply(ParDo.of(new IdAtTimestampFn()));
 
     PAssert.that(stamped)
         .containsInAnyOrder(
@@ -85,7 +86,7 @@ public class ParseEventsTest {
     PCollection<String> ids =
         lines
             .apply(ParseEvents.create())
-            .events()
+            .output()
             .apply(Window.into(FixedWindows.of(Duration.standardMinutes(1))))
             .apply(MapElements.into(TypeDescriptors.strings()).via(Event::id));
 
@@ -140,9 +141,9 @@ public class ParseEventsTest {
     lines.add("{\"id\":\"ok\",\"key\":\"k\",\"ts\":0,\"value\":1}");
     Instant before = Instant.now();
 
-    ParseEvents.Result parsed = p.apply(Create.of(lines)).apply(ParseEvents.create());
+    Result<Event> parsed = p.apply(Create.of(lines)).apply(ParseEvents.create());
 
-    PAssert.that(parsed.events().apply(MapElements.into(TypeDescriptors.strings()).via(Event::id)))
+    PAssert.that(parsed.output().apply(MapElements.into(TypeDescriptors.strings()).via(Event::id)))
         .containsInAnyOrder("ok");
     PAssert.that(parsed.deadLetters())
         .satisfies(
@@ -167,7 +168,7 @@ public class ParseEventsTest {
 
   @Test
   public void blankAndWhitespaceOnlyLines_areSkipped_withoutDeadLetters() {
-    ParseEvents.Result parsed =
+    Result<Event> parsed =
         p.apply(
                 Create.of(
                     "",
@@ -178,7 +179,7 @@ public class ParseEventsTest {
                     "{\"id\":\"a\",\"key\":\"k\",\"ts\":0,\"value\":1}"))
             .apply(ParseEvents.create());
 
-    PAssert.that(parsed.events().apply(MapElements.into(TypeDescriptors.strings()).via(Event::id)))
+    PAssert.that(parsed.output().apply(MapElements.into(TypeDescriptors.strings()).via(Event::id)))
         .containsInAnyOrder("a");
     PAssert.that(parsed.deadLetters()).empty();
     p.run();
@@ -189,7 +190,7 @@ public class ParseEventsTest {
     String line =
         "{ \"id\" : \"a\", \"key\":\"k\", \"ts\":0, \"value\":1.50, \"meta\":{\"b\":[1,\"x, y\"]} }";
 
-    PCollection<Event> events = p.apply(Create.of(line)).apply(ParseEvents.create()).events();
+    PCollection<Event> events = p.apply(Create.of(line)).apply(ParseEvents.create()).output();
 
     PAssert.that(events).containsInAnyOrder(Event.of("a", "k", new Instant(0), 1.5, line));
     p.run();
@@ -207,10 +208,10 @@ public class ParseEventsTest {
         "{\"uuid\":\"u-1\",\"device\":\"d\",\"event_time\":\"2026-11-25T10:00:00Z\",\"reading\":4}";
     String canonical = "{\"id\":\"a\",\"key\":\"k\",\"ts\":0,\"value\":1}";
 
-    ParseEvents.Result parsed =
+    Result<Event> parsed =
         p.apply(Create.of(good, canonical)).apply(ParseEvents.withFields(fields));
 
-    PAssert.that(parsed.events()).containsInAnyOrder(Event.of("u-1", "d", T0, 4, good));
+    PAssert.that(parsed.output()).containsInAnyOrder(Event.of("u-1", "d", T0, 4, good));
     PAssert.that(parsed.deadLetters())
         .satisfies(
             letters -> {

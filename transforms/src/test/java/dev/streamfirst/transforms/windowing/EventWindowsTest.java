@@ -336,7 +336,7 @@ public class EventWindowsTest {
       PCollection<String> lines, WindowSpec spec, Duration allowedLateness) {
     return lines
         .apply("Parse", ParseEvents.create())
-        .events()
+        .output()
         .apply("Window", EventWindows.<Event>of(spec).withAllowedLateness(allowedLateness))
         .apply(
             "KeyValues",

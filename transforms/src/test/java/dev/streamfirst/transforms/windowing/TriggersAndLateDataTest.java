@@ -12,6 +12,7 @@ import dev.streamfirst.transforms.aggregate.StatsRow;
 import dev.streamfirst.transforms.aggregate.WindowedStats;
 import dev.streamfirst.transforms.dedup.Dedup;
 import dev.streamfirst.transforms.errors.DeadLetter;
+import dev.streamfirst.transforms.errors.Result;
 import dev.streamfirst.transforms.events.Event;
 import dev.streamfirst.transforms.events.EventCoder;
 import dev.streamfirst.transforms.events.ParseEvents;
@@ -327,10 +328,10 @@ public class TriggersAndLateDataTest {
             .add(e1)
             .advanceWatermarkToInfinity();
 
-    EventWindows.Result<Event> windowed =
+    Result<Event> windowed =
         p.apply("Lines", stream)
             .apply("Parse", ParseEvents.create())
-            .events()
+            .output()
             .apply("Dedup", Dedup.byId(Event::id).withTtl(MINUTE))
             .apply(
                 "Window",
@@ -338,7 +339,7 @@ public class TriggersAndLateDataTest {
                     .withLateDeadLetters(Event::payload));
     PCollection<StatsRow> rows =
         windowed
-            .windowed()
+            .output()
             .apply(
                 "KeyValues",
                 MapElements.into(
@@ -348,7 +349,7 @@ public class TriggersAndLateDataTest {
 
     PAssert.that(rows)
         .containsInAnyOrder(row(FIRST_MINUTE, 1, 1, 1, 1, 1, Timing.ON_TIME, 0, true));
-    PAssert.that(stageAndPayload(windowed.late())).containsInAnyOrder("late|" + e1.toJson());
+    PAssert.that(stageAndPayload(windowed.deadLetters())).containsInAnyOrder("late|" + e1.toJson());
     p.run();
   }
 
@@ -368,21 +369,21 @@ public class TriggersAndLateDataTest {
   }
 
   private Out run(TestStream<String> stream, EventWindows<Event> windows) {
-    EventWindows.Result<Event> windowed =
+    Result<Event> windowed =
         p.apply("Lines", stream)
             .apply("Parse", ParseEvents.create())
-            .events()
+            .output()
             .apply("Window", windows.withLateDeadLetters(Event::payload));
     PCollection<StatsRow> rows =
         windowed
-            .windowed()
+            .output()
             .apply(
                 "KeyValues",
                 MapElements.into(
                         TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.doubles()))
                     .via((Event e) -> KV.of(e.key(), e.value())))
             .apply("Stats", WindowedStats.perKey());
-    return new Out(rows, windowed.late());
+    return new Out(rows, windowed.deadLetters());
   }
 
   private static PCollection<String> stageAndPayload(PCollection<DeadLetter> letters) {

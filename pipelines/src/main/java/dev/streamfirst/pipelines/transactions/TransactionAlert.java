@@ -2,50 +2,31 @@ package dev.streamfirst.pipelines.transactions;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.auto.value.AutoValue;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
 
-/** One rule that one transaction broke, with the transaction and its account's reference data. */
-@AutoValue
-public abstract class Alert implements Serializable {
+/**
+ * One rule that one transaction broke, with the transaction and its account's reference data.
+ *
+ * @param rule the rule's name, e.g. {@code amount_above_usual}
+ * @param reason why, in words
+ * @param reference the account's reference record (JSON object text), or null when it has none
+ * @param payload the transaction as it arrived
+ */
+public record TransactionAlert(
+    String rule,
+    String reason,
+    String transactionId,
+    String account,
+    Instant timestamp,
+    double amount,
+    @Nullable String reference,
+    String payload)
+    implements Serializable {
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  /** The rule's name, e.g. {@code amount_above_usual}. */
-  public abstract String rule();
-
-  /** Why, in words. */
-  public abstract String reason();
-
-  public abstract String transactionId();
-
-  public abstract String account();
-
-  public abstract Instant timestamp();
-
-  public abstract double amount();
-
-  /** The account's reference record (JSON object text), or null when it has none. */
-  public abstract @Nullable String reference();
-
-  /** The transaction as it arrived. */
-  public abstract String payload();
-
-  public static Alert of(
-      String rule,
-      String reason,
-      String transactionId,
-      String account,
-      Instant timestamp,
-      double amount,
-      @Nullable String reference,
-      String payload) {
-    return new AutoValue_Alert(
-        rule, reason, transactionId, account, timestamp, amount, reference, payload);
-  }
 
   /**
    * One JSON object: {@code rule}, {@code reason}, {@code id}, {@code key}, {@code ts}, {@code

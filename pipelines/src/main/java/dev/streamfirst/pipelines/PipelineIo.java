@@ -1,0 +1,120 @@
+package dev.streamfirst.pipelines;
+
+import dev.streamfirst.io.Sinks;
+import dev.streamfirst.io.Sources;
+import dev.streamfirst.pipelines.options.OptionChecks;
+import dev.streamfirst.pipelines.options.SinkOptions;
+import dev.streamfirst.pipelines.options.SourceOptions;
+import dev.streamfirst.transforms.errors.DeadLetter;
+import java.util.function.BiFunction;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PDone;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * A pipeline being built from its options: {@code --source}, {@code --sink} and {@code
+ * --deadLetter} opened, the pipeline's own settings read, every problem with any of them reported
+ * at once ({@link dev.streamfirst.pipelines.options.InvalidOptionsException}), and one way to read
+ * and to write.
+ *
+ * <pre>{@code
+ * PipelineIo<SessionsSettings> io = PipelineIo.open(options, SessionsSettings::from);
+ * Result<SessionRow> result = io.read("ReadEvents").apply("Sessions", Sessions.of(io.settings()));
+ * io.write(result.output(), "Sessions", SessionRow::toJson);
+ * io.writeDeadLetters(result.deadLetters());
+ * return io.pipeline();
+ * }</pre>
+ */
+public final class PipelineIo<S> {
+  private final Pipeline pipeline;
+  private final S settings;
+  private final PTransform<PBegin, PCollection<String>> source;
+  private final PTransform<PCollection<String>, PDone> sink;
+  private final PTransform<PCollection<String>, PDone> deadLetterSink;
+
+  private PipelineIo(
+      Pipeline pipeline,
+      S settings,
+      PTransform<PBegin, PCollection<String>> source,
+      PTransform<PCollection<String>, PDone> sink,
+      PTransform<PCollection<String>, PDone> deadLetterSink) {
+    this.pipeline = pipeline;
+    this.settings = settings;
+    this.source = source;
+    this.sink = sink;
+    this.deadLetterSink = deadLetterSink;
+  }
+
+  /**
+   * Opens the three URIs and reads the settings with {@code readSettings}, then creates the
+   * pipeline.
+   *
+   * @throws dev.streamfirst.pipelines.options.InvalidOptionsException naming each bad option
+   */
+  public static <O extends SourceOptions & SinkOptions, S> PipelineIo<S> open(
+      O options, BiFunction<O, OptionChecks, S> readSettings) {
+    OptionChecks checks = new OptionChecks();
+    PTransform<PBegin, PCollection<String>> source =
+        checks.parse("source", options.getSource(), Sources::read);
+    PTransform<PCollection<String>, PDone> sink = sink("sink", options.getSink(), checks);
+    PTransform<PCollection<String>, PDone> deadLetterSink =
+        sink("deadLetter", options.getDeadLetter(), checks);
+    S settings = readSettings.apply(options, checks);
+    checks.throwIfAny();
+    return new PipelineIo<>(Pipeline.create(options), settings, source, sink, deadLetterSink);
+  }
+
+  /** A further sink (e.g. {@code --alertSink}), recorded in {@code checks} when its URI is bad. */
+  public static PTransform<PCollection<String>, PDone> sink(
+      String option, String uri, OptionChecks checks) {
+    return checks.parse(option, uri, Sinks::write);
+  }
+
+  public Pipeline pipeline() {
+    return pipeline;
+  }
+
+  /** The pipeline's own settings, checked. */
+  public S settings() {
+    return settings;
+  }
+
+  /** The source's messages, read in a step named {@code stepName}. */
+  public PCollection<String> read(String stepName) {
+    return pipeline.apply(stepName, source);
+  }
+
+  /**
+   * Writes {@code items} to {@code --sink} in steps {@code <what>ToJson} and {@code Write<what>}.
+   */
+  public <T> void write(PCollection<T> items, String what, SerializableFunction<T, String> toJson) {
+    write(items, what + "ToJson", toJson, "Write" + what, sink);
+  }
+
+  /** Writes dead letters to {@code --deadLetter}. */
+  public void writeDeadLetters(PCollection<DeadLetter> deadLetters) {
+    write(deadLetters, "DeadLettersToJson", DeadLetter::toJson, "WriteDeadLetters", deadLetterSink);
+  }
+
+  /** Writes {@code items} as JSON lines to {@code sink}, in the two steps named. */
+  public static <T> void write(
+      PCollection<T> items,
+      String toJsonStep,
+      SerializableFunction<T, String> toJson,
+      String writeStep,
+      PTransform<PCollection<String>, PDone> sink) {
+    items
+        .apply(toJsonStep, MapElements.into(TypeDescriptors.strings()).via(toJson))
+        .apply(writeStep, sink);
+  }
+
+  /** The result sink, for outputs whose steps are named otherwise. */
+  public PTransform<PCollection<String>, PDone> sink() {
+    return sink;
+  }
+}
