@@ -151,7 +151,30 @@ public final class LatencyBenchmark {
       CheckpointStats.Durations checkpoints,
       double taskManagerCpuPercent,
       String loadBefore,
-      String loadAfter) {}
+      String loadAfter,
+      String failure) {
+    /** Whether the figures count: the job kept up and every measured window had its right row. */
+    boolean valid() {
+      return failure == null && latency.valid();
+    }
+
+    /** A run that ended without figures: the job did not keep up, or failed. */
+    static Result failed(
+        JobVariant variant, String delivery, int rate, String loadBefore, String failure) {
+      return new Result(
+          variant,
+          delivery,
+          rate,
+          0,
+          0,
+          WindowLatency.none(),
+          new CheckpointStats.Durations(0, 0, 0),
+          0,
+          loadBefore,
+          loadAverage(),
+          failure);
+    }
+  }
 
   public static void main(String[] args) {
     Settings settings = Settings.parse(args);
@@ -162,7 +185,7 @@ public final class LatencyBenchmark {
       Runtime.getRuntime().addShutdownHook(new Thread(servers::close));
       results = run(servers, settings, System.out);
     }
-    if (results.stream().anyMatch(r -> !r.latency().valid())) {
+    if (results.stream().anyMatch(r -> !r.valid())) {
       System.err.println("some rows were missing or wrong: the runs marked INVALID do not count");
       System.exit(1);
     }
@@ -191,7 +214,7 @@ public final class LatencyBenchmark {
     for (int rate : settings.rates) {
       for (String delivery : settings.deliveries) {
         for (JobVariant variant : settings.variants) {
-          results.add(runOne(servers, settings, variant, delivery, rate, out));
+          results.add(runOrRecordFailure(servers, settings, variant, delivery, rate, out));
         }
       }
     }
@@ -229,9 +252,30 @@ public final class LatencyBenchmark {
           l.sinceLastEvent().at(50),
           r.loadBefore(),
           r.loadAfter(),
-          l.valid() ? "yes" : "INVALID");
+          r.valid() ? "yes" : r.failure() == null ? "INVALID" : "INVALID: " + r.failure());
     }
     return results;
+  }
+
+  /**
+   * One run; a job that does not keep up or fails is recorded as an invalid run and the next one
+   * goes ahead, so a sweep over rates still reports the rates a variant sustains.
+   */
+  private static Result runOrRecordFailure(
+      BenchmarkServers servers,
+      Settings s,
+      JobVariant variant,
+      String delivery,
+      int rate,
+      PrintStream out) {
+    String loadBefore = loadAverage();
+    try {
+      return runOne(servers, s, variant, delivery, rate, out);
+    } catch (RuntimeException e) {
+      String why = e.getMessage() == null ? e.toString() : e.getMessage();
+      out.printf("%s %s %d/s: no figures: %s%n", variant.flag, delivery, rate, why);
+      return Result.failed(variant, delivery, rate, loadBefore, why.replace('|', '/'));
+    }
   }
 
   private static Result runOne(
@@ -313,7 +357,8 @@ public final class LatencyBenchmark {
           checkpointDurations(servers, jobId),
           cpu,
           loadBefore,
-          loadAverage());
+          loadAverage(),
+          null);
     } finally {
       cancel(rest, jobId);
     }

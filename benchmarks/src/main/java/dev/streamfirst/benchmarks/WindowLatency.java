@@ -40,6 +40,11 @@ final class WindowLatency {
 
   private WindowLatency() {}
 
+  /** No measurement: for a run that ended before it could measure. */
+  static WindowLatency none() {
+    return new WindowLatency();
+  }
+
   static WindowLatency measure(
       List<SentEvent> sent,
       List<ReadRow> rows,

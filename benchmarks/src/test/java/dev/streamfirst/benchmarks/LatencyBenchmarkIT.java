@@ -4,6 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -53,13 +54,14 @@ public class LatencyBenchmarkIT {
     assertEquals(3, results.size());
     for (LatencyBenchmark.Result result : results) {
       String run = result.variant() + " " + result.delivery();
+      assertNull(run + ": " + result.failure(), result.failure());
       WindowLatency latency = result.latency();
       assertEquals(run + ": missing rows", 0, latency.missing);
       assertEquals(run + ": wrong rows", 0, latency.wrong);
       // 6 s of 2 s windows, 3 keys at 100 events/s: every key has events in every window.
       assertEquals(run, 9, latency.expectedRows);
       assertEquals(run, latency.expectedRows, latency.samples.size());
-      assertTrue(run, latency.valid());
+      assertTrue(run, result.valid());
       // The producer runs on past the span until its last window's watermark can pass.
       assertThat(run, result.eventsSent(), greaterThan(700));
       assertThat(run + ": TaskManager CPU", result.taskManagerCpuPercent(), greaterThan(0.0));
