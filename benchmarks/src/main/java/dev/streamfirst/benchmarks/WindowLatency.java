@@ -20,6 +20,14 @@ import java.util.TreeMap;
  * carries the time since the broker appended the window's last event of {@code k}, which includes
  * that unavoidable wait.
  *
+ * <p>Beware the phase: a source emits watermarks on a periodic timer (200 ms by default) and
+ * checkpoints, which commit exactly-once rows, come at a fixed interval, both started at a random
+ * moment of the job's start, while window ends are whole multiples of the window size. When the
+ * window size is a multiple of both periods, every window of a job meets the same phase, so one
+ * job's latency is shifted by a constant of up to 200 ms (up to a checkpoint interval for
+ * exactly-once) that differs from job to job. A window size that is not, such as {@code 1070ms},
+ * makes the window ends sweep the phases within one run.
+ *
  * <p>Only rows of windows inside {@code [from, until)} count, so a warm-up is left out; every
  * window there must have exactly one on-time row with the count of distinct events sent for it.
  */
