@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# End-to-end latency of the rollup, Kafka to Kafka, on a real Flink session cluster (docs/benchmarks.md).
+# Latency of the rollup, Kafka to Kafka, on a real Flink session cluster (docs/benchmarks.md): the
+# Streamfirst job and the same job written natively for Flink, one after the other on the same cluster.
 # Starts its own Kafka broker and Flink cluster on free loopback ports and stops them at the end.
-# Flags: [--rate=1000] [--seconds=60] [--warmup=20] [--window=5s] [--maxDisorder=1s] [--keys=50] [--checkpointMs=1000] [--duplicates=0.01] [--delivery=at-least-once,exactly-once]
+# Flags: [--rates=1000[,5000,...]] [--seconds=60] [--warmup=10] [--window=5s] [--maxDisorder=1s]
+#   [--keys=50] [--checkpointMs=1000] [--duplicates=0.01] [--delivery=at-least-once,exactly-once]
+#   [--variants=streamfirst,native] [--jobFlags="--name=value ..."] [--nativeBufferTimeoutMs=10]
+#   [--caughtUp=5s]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -o -pl benchmarks -am package dependency:build-classpath -DskipTests \

@@ -118,6 +118,16 @@ public final class BenchmarkServers implements AutoCloseable {
     return flink.master();
   }
 
+  /** The port of the cluster's REST API (what a Flink client submits to). */
+  public int flinkRestPort() {
+    return flink.restPort();
+  }
+
+  /** The TaskManager's process id, to read its CPU use. */
+  public long taskManagerPid() {
+    return flink.taskManagerPid();
+  }
+
   public FlinkRest flinkRest() {
     return flink.rest();
   }

@@ -18,24 +18,53 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.core.execution.JobClient;
 
 /**
- * End-to-end latency of the rollup on a real Flink session cluster, from Kafka to Kafka: events are
- * written to the input topic at a fixed rate, the job rolls them up in small fixed windows, and a
- * consumer of the output topic notes when each window's row becomes readable. Once with the
- * at-least-once sink and once with the exactly-once (transactional) sink, which the consumer reads
- * {@code read_committed}. See {@link WindowLatency} for what is measured.
+ * Latency of the rollup on a real Flink session cluster, from Kafka to Kafka: events are written to
+ * the input topic at a fixed rate, the job rolls them up in small fixed windows, and a consumer of
+ * the output topic notes when each window's row becomes readable. Each rate × delivery mode
+ * (at-least-once, and exactly-once: a transactional sink read {@code read_committed}) × variant
+ * runs in turn, one job at a time on fresh topics: the Streamfirst rollup as users submit it, and
+ * the same job written natively for Flink ({@link NativeLatencyJob}) as the anchor. See {@link
+ * WindowLatency} for what is measured; the TaskManager's CPU use over the measured span is reported
+ * too.
  *
  * <pre>{@code
- * benchmarks/latency.sh --rate=1000 --seconds=60 --window=5s --maxDisorder=1s --checkpointMs=1000
+ * benchmarks/latency.sh --rates=1000,5000 --seconds=30 --window=1s --maxDisorder=1s \
+ *     --variants=streamfirst,native --jobFlags=--maxBundleTimeMills=20
  * }</pre>
  */
 public final class LatencyBenchmark {
   private LatencyBenchmark() {}
 
-  /** What a run does; every field has a command-line flag of the same name. */
+  /** Which job is measured. */
+  enum JobVariant {
+    /** The Streamfirst rollup, submitted as users run it. */
+    STREAMFIRST("streamfirst"),
+    /** The same rollup written natively for Flink ({@link NativeLatencyJob}). */
+    NATIVE("native");
+
+    final String flag;
+
+    JobVariant(String flag) {
+      this.flag = flag;
+    }
+
+    static JobVariant of(String flag) {
+      for (JobVariant v : values()) {
+        if (v.flag.equals(flag)) {
+          return v;
+        }
+      }
+      throw new IllegalArgumentException(
+          "unknown --variants entry " + flag + "; known: streamfirst, native");
+    }
+  }
+
+  /** What a run does; every field has a command-line flag of (nearly) the same name. */
   static final class Settings {
-    int rate = 1000;
+    List<Integer> rates = List.of(1000);
     int seconds = 60;
     int warmupSeconds = 10;
     long windowMillis = 5_000;
@@ -45,6 +74,9 @@ public final class LatencyBenchmark {
     long caughtUpMillis = 5_000;
     double duplicates = 0.01;
     List<String> deliveries = List.of("at-least-once", "exactly-once");
+    List<JobVariant> variants = List.of(JobVariant.STREAMFIRST, JobVariant.NATIVE);
+    List<String> jobFlags = List.of();
+    long nativeBufferTimeoutMs = 10;
 
     static Settings parse(String... args) {
       Settings s = new Settings();
@@ -54,7 +86,7 @@ public final class LatencyBenchmark {
           throw new IllegalArgumentException("expected --name=value, got " + arg);
         }
         switch (kv[0]) {
-          case "rate" -> s.rate = Integer.parseInt(kv[1]);
+          case "rate", "rates" -> s.rates = list(kv[1]).stream().map(Integer::parseInt).toList();
           case "seconds" -> s.seconds = Integer.parseInt(kv[1]);
           case "warmup" -> s.warmupSeconds = Integer.parseInt(kv[1]);
           case "window" -> s.windowMillis = millis(kv[1]);
@@ -63,16 +95,36 @@ public final class LatencyBenchmark {
           case "checkpointMs" -> s.checkpointMs = Long.parseLong(kv[1]);
           case "caughtUp" -> s.caughtUpMillis = millis(kv[1]);
           case "duplicates" -> s.duplicates = Double.parseDouble(kv[1]);
-          case "delivery" -> s.deliveries = List.of(kv[1].split(","));
+          case "delivery" -> s.deliveries = list(kv[1]);
+          case "variants" -> s.variants = list(kv[1]).stream().map(JobVariant::of).toList();
+          case "jobFlags" -> s.jobFlags = List.of(kv[1].trim().split("[\\s,]+"));
+          case "nativeBufferTimeoutMs" -> s.nativeBufferTimeoutMs = Long.parseLong(kv[1]);
           default ->
               throw new IllegalArgumentException(
                   "unknown flag --"
                       + kv[0]
-                      + "; known: --rate --seconds --warmup --window --maxDisorder --keys"
-                      + " --checkpointMs --caughtUp --duplicates --delivery");
+                      + "; known: --rates (or --rate) --seconds --warmup --window --maxDisorder"
+                      + " --keys --checkpointMs --caughtUp --duplicates --delivery --variants"
+                      + " --jobFlags --nativeBufferTimeoutMs");
+        }
+      }
+      for (String delivery : s.deliveries) {
+        if (!delivery.equals("at-least-once") && !delivery.equals("exactly-once")) {
+          throw new IllegalArgumentException(
+              "--delivery takes at-least-once and/or exactly-once, got " + delivery);
+        }
+      }
+      for (String flag : s.jobFlags) {
+        if (!flag.startsWith("--") || !flag.contains("=")) {
+          throw new IllegalArgumentException(
+              "--jobFlags takes --name=value flags separated by spaces or commas, got " + flag);
         }
       }
       return s;
+    }
+
+    private static List<String> list(String value) {
+      return List.of(value.split(","));
     }
 
     private static long millis(String duration) {
@@ -88,15 +140,41 @@ public final class LatencyBenchmark {
     }
   }
 
-  /** The outcome of one delivery mode. */
+  /** The outcome of one job: a variant, a delivery mode and a rate. */
   record Result(
+      JobVariant variant,
       String delivery,
+      int rate,
       int eventsSent,
       double rateAchieved,
       WindowLatency latency,
       CheckpointStats.Durations checkpoints,
+      double taskManagerCpuPercent,
       String loadBefore,
-      String loadAfter) {}
+      String loadAfter,
+      String failure) {
+    /** Whether the figures count: the job kept up and every measured window had its right row. */
+    boolean valid() {
+      return failure == null && latency.valid();
+    }
+
+    /** A run that ended without figures: the job did not keep up, or failed. */
+    static Result failed(
+        JobVariant variant, String delivery, int rate, String loadBefore, String failure) {
+      return new Result(
+          variant,
+          delivery,
+          rate,
+          0,
+          0,
+          WindowLatency.none(),
+          new CheckpointStats.Durations(0, 0, 0),
+          0,
+          loadBefore,
+          loadAverage(),
+          failure);
+    }
+  }
 
   public static void main(String[] args) {
     Settings settings = Settings.parse(args);
@@ -107,117 +185,142 @@ public final class LatencyBenchmark {
       Runtime.getRuntime().addShutdownHook(new Thread(servers::close));
       results = run(servers, settings, System.out);
     }
-    boolean wrong =
-        results.stream().anyMatch(r -> r.latency().missing > 0 || r.latency().wrong > 0);
-    if (wrong) {
-      System.err.println("some rows were missing or wrong: the figures above are not valid");
+    if (results.stream().anyMatch(r -> !r.valid())) {
+      System.err.println("some rows were missing or wrong: the runs marked INVALID do not count");
       System.exit(1);
     }
   }
 
-  /** Runs each delivery mode in turn on the given servers and prints a Markdown table. */
+  /**
+   * Runs each rate × delivery mode × variant in turn, one job at a time on fresh topics, and prints
+   * a Markdown table.
+   */
   static List<Result> run(BenchmarkServers servers, Settings settings, PrintStream out) {
     out.printf(
         Locale.ROOT,
-        "rollup latency on Flink: %d events/s, measured for %d s from %d s after the job caught up, %d keys,"
-            + " --window=fixed:%s, maxDisorder=%s, checkpoints every %d ms, %.0f%% re-delivered%n",
-        settings.rate,
+        "rollup latency on Flink, Kafka to Kafka: measured for %d s from %d s after the job caught"
+            + " up, %d keys, --window=fixed:%s, maxDisorder=%s, checkpoints every %d ms, %.0f%%"
+            + " re-delivered; Streamfirst job flags added: %s; native buffer timeout %d ms%n",
         settings.seconds,
         settings.warmupSeconds,
         settings.keys,
         settings.window(),
         settings.maxDisorder(),
         settings.checkpointMs,
-        settings.duplicates * 100);
+        settings.duplicates * 100,
+        settings.jobFlags.isEmpty() ? "none" : String.join(" ", settings.jobFlags),
+        settings.nativeBufferTimeoutMs);
     List<Result> results = new ArrayList<>();
-    for (String delivery : settings.deliveries) {
-      results.add(runOne(servers, settings, delivery, out));
+    for (int rate : settings.rates) {
+      for (String delivery : settings.deliveries) {
+        for (JobVariant variant : settings.variants) {
+          results.add(runOrRecordFailure(servers, settings, variant, delivery, rate, out));
+        }
+      }
     }
     out.println();
     out.println(
-        "| sink | rows | p50 ms | p95 ms | p99 ms | max ms | watermark wait p50 ms"
-            + " | processing p50 ms | processing p99 ms | events/s sent"
-            + " | checkpoints: completed, p50 / max ms | load before → after |");
-    out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        "latency = row readable − (window end + maxDisorder): what the job adds to the wait any"
+            + " correct job must make");
+    out.println(
+        "| variant | delivery | rate | rows checked | missing | wrong | p50 | p95 | p99 | max (ms)"
+            + " | events/s sent | checkpoints | checkpoint p50 / max ms | TaskManager CPU"
+            + " (% of a core) | since last event p50 ms | load before → after | valid |");
+    out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (Result r : results) {
       WindowLatency l = r.latency();
-      Percentiles total = l.total();
+      Percentiles latency = l.latency();
       out.printf(
           Locale.ROOT,
-          "| %s | %d | %d | %d | %d | %d | %d | %d | %d | %.0f | %d, %d / %d | %s → %s |%n",
+          "| %s | %s | %d | %d | %d | %d | %d | %d | %d | %d | %.0f | %d | %d / %d | %.0f | %d"
+              + " | %s → %s | %s |%n",
+          r.variant().flag,
           r.delivery(),
-          total.count(),
-          total.at(50),
-          total.at(95),
-          total.at(99),
-          total.max(),
-          l.watermarkWait().at(50),
-          l.processing().at(50),
-          l.processing().at(99),
+          r.rate(),
+          l.expectedRows,
+          l.missing,
+          l.wrong,
+          latency.at(50),
+          latency.at(95),
+          latency.at(99),
+          latency.max(),
           r.rateAchieved(),
           r.checkpoints().completed(),
           r.checkpoints().p50(),
           r.checkpoints().max(),
+          r.taskManagerCpuPercent(),
+          l.sinceLastEvent().at(50),
           r.loadBefore(),
-          r.loadAfter());
+          r.loadAfter(),
+          r.valid() ? "yes" : r.failure() == null ? "INVALID" : "INVALID: " + r.failure());
     }
     return results;
   }
 
+  /**
+   * One run; a job that does not keep up or fails is recorded as an invalid run and the next one
+   * goes ahead, so a sweep over rates still reports the rates a variant sustains.
+   */
+  private static Result runOrRecordFailure(
+      BenchmarkServers servers,
+      Settings s,
+      JobVariant variant,
+      String delivery,
+      int rate,
+      PrintStream out) {
+    String loadBefore = loadAverage();
+    try {
+      return runOne(servers, s, variant, delivery, rate, out);
+    } catch (RuntimeException e) {
+      String why = e.getMessage() == null ? e.toString() : e.getMessage();
+      out.printf("%s %s %d/s: no figures: %s%n", variant.flag, delivery, rate, why);
+      return Result.failed(variant, delivery, rate, loadBefore, why.replace('|', '/'));
+    }
+  }
+
   private static Result runOne(
-      BenchmarkServers servers, Settings s, String delivery, PrintStream out) {
+      BenchmarkServers servers,
+      Settings s,
+      JobVariant variant,
+      String delivery,
+      int rate,
+      PrintStream out) {
     String loadBefore = loadAverage();
     String input = servers.createTopic("latency-in", 2, true);
     String rows = servers.createTopic("latency-rows", 2, false);
-    String dead = servers.createTopic("latency-dead", 1, false);
-    String job = "latency-" + delivery + "-" + System.nanoTime();
-    String kafka = "kafka://" + servers.bootstrapServers() + "/";
-    String sink =
-        delivery.equals("exactly-once")
-            ? kafka + rows + "?delivery=exactly-once&sinkGroup=" + job
-            : kafka + rows;
-    String[] flags = {
-      "--runner=FlinkRunner",
-      "--flinkMaster=" + servers.flinkMaster(),
-      "--filesToStage=" + servers.bundledJar(),
-      "--parallelism=2",
-      "--jobName=" + job,
-      "--checkpointingInterval=" + s.checkpointMs,
-      "--source="
-          + kafka
-          + input
-          + "?group="
-          + job
-          // From the newest record when the job starts: what was written while it was being
-          // deployed is skipped rather than worked off first (those windows are not measured).
-          + "&from=latest&maxDisorder="
-          + s.maxDisorder(),
-      "--sink=" + sink,
-      "--deadLetter=" + kafka + dead,
-      "--window=fixed:" + s.window(),
-      "--dedupTtl=1m"
-    };
+    String job = "latency-" + variant.flag + "-" + delivery + "-" + rate + "-" + System.nanoTime();
+    String label = variant.flag + " " + delivery + " " + rate + "/s";
     FlinkRest rest = servers.flinkRest();
-    PreparedRun.of(PipelineCatalog.find("rollup").orElseThrow(), flags).run();
-    String jobId = awaitRunning(rest, job);
-    out.printf("%s: job %s running%n", delivery, jobId);
+    String jobId =
+        switch (variant) {
+          case STREAMFIRST -> submitStreamfirst(servers, s, delivery, input, rows, job);
+          case NATIVE -> submitNative(servers, s, delivery, input, rows, job);
+        };
+    out.printf("%s: job %s running%n", label, jobId);
     try (OutputRowCollector collector =
         OutputRowCollector.start(servers.bootstrapServers(), rows)) {
-      // Measuring starts a warm-up after the job has caught up: before that, it is still being
-      // deployed or working off what arrived meanwhile, which says nothing about steady latency.
       AtomicLong end = new AtomicLong(Long.MAX_VALUE);
       PacedProducer producer =
-          new PacedProducer(servers.bootstrapServers(), input, s.rate, s.keys, s.duplicates, 7);
+          new PacedProducer(servers.bootstrapServers(), input, rate, s.keys, s.duplicates, 7);
       CompletableFuture<List<SentEvent>> sending =
           CompletableFuture.supplyAsync(() -> producer.produceUntil(end::get));
       List<SentEvent> sent;
       long from;
       long until;
+      double cpu;
       try {
-        awaitCaughtUp(servers, collector, job, input, jobId, sending, s);
+        // Measuring starts a warm-up after the job has caught up: before that, it is still being
+        // deployed or working off what arrived meanwhile, which says nothing about steady latency.
+        awaitCaughtUp(servers, collector, job, input, jobId, sending, rate, s);
         from = ceil(System.currentTimeMillis() + s.warmupSeconds * 1000L, s.windowMillis);
         until = ceil(from + s.seconds * 1000L, s.windowMillis);
-        end.set(until);
+        // Events keep coming until the last measured window's watermark can pass, and a little
+        // longer: a stream that stopped would hold the watermark back and penalise those windows.
+        end.set(until + s.maxDisorderMillis + 2_000);
+        sleepUntil(from, sending);
+        ProcessCpu.Sample cpuFrom = ProcessCpu.sample(servers.taskManagerPid());
+        sleepUntil(until, sending);
+        cpu = ProcessCpu.sample(servers.taskManagerPid()).percentOfCoreSince(cpuFrom);
         sent = sending.join();
       } finally {
         end.set(0);
@@ -225,7 +328,7 @@ public final class LatencyBenchmark {
       out.printf(
           Locale.ROOT,
           "%s: sent %,d events at %.0f/s; waiting for the last rows%n",
-          delivery,
+          label,
           sent.size(),
           PacedProducer.achievedRate(sent));
       // Generous: on a busy machine a checkpoint, which exactly-once rows wait for, can take long.
@@ -242,22 +345,99 @@ public final class LatencyBenchmark {
         sleep(500);
       }
       out.printf(
-          "%s: %d rows measured, %d missing, %d wrong; median by window (ms): %s%n",
-          delivery,
-          latency.samples.size(),
-          latency.missing,
-          latency.wrong,
-          latency.medianByWindow());
+          "%s: %d rows measured, %d missing, %d wrong; median latency by window (ms): %s%n",
+          label, latency.samples.size(), latency.missing, latency.wrong, latency.medianByWindow());
       return new Result(
+          variant,
           delivery,
+          rate,
           sent.size(),
           PacedProducer.achievedRate(sent),
           latency,
           checkpointDurations(servers, jobId),
+          cpu,
           loadBefore,
-          loadAverage());
+          loadAverage(),
+          null);
     } finally {
       cancel(rest, jobId);
+    }
+  }
+
+  private static String submitStreamfirst(
+      BenchmarkServers servers,
+      Settings s,
+      String delivery,
+      String input,
+      String rows,
+      String job) {
+    String dead = servers.createTopic("latency-dead", 1, false);
+    String kafka = "kafka://" + servers.bootstrapServers() + "/";
+    String sink =
+        delivery.equals("exactly-once")
+            ? kafka + rows + "?delivery=exactly-once&sinkGroup=" + job
+            : kafka + rows;
+    List<String> flags =
+        new ArrayList<>(
+            List.of(
+                "--runner=FlinkRunner",
+                "--flinkMaster=" + servers.flinkMaster(),
+                "--filesToStage=" + servers.bundledJar(),
+                "--parallelism=2",
+                "--jobName=" + job,
+                "--checkpointingInterval=" + s.checkpointMs,
+                "--source="
+                    + kafka
+                    + input
+                    + "?group="
+                    + job
+                    // From the newest record when the job starts: what was written while it was
+                    // being deployed is skipped rather than worked off first (not measured).
+                    + "&from=latest&maxDisorder="
+                    + s.maxDisorder(),
+                "--sink=" + sink,
+                "--deadLetter=" + kafka + dead,
+                "--window=fixed:" + s.window(),
+                "--dedupTtl=1m"));
+    for (String extra : s.jobFlags) {
+      // A flag given twice is an error to Beam: an extra flag replaces the benchmark's own.
+      String name = extra.substring(0, extra.indexOf('=') + 1);
+      flags.removeIf(f -> f.startsWith(name));
+      flags.add(extra);
+    }
+    PreparedRun.of(PipelineCatalog.find("rollup").orElseThrow(), flags.toArray(String[]::new))
+        .run();
+    return awaitRunning(servers.flinkRest(), job);
+  }
+
+  private static String submitNative(
+      BenchmarkServers servers,
+      Settings s,
+      String delivery,
+      String input,
+      String rows,
+      String job) {
+    try {
+      JobClient client =
+          NativeLatencyJob.builder(servers.bootstrapServers(), input, rows, job)
+              .window(s.windowMillis)
+              .maxDisorder(s.maxDisorderMillis)
+              .checkpointMs(s.checkpointMs)
+              .bufferTimeoutMs(s.nativeBufferTimeoutMs)
+              .dedupTtl(60_000)
+              .exactlyOnce(delivery.equals("exactly-once"))
+              .submit(
+                  "localhost",
+                  servers.flinkRestPort(),
+                  NativeLatencyJob.jars(servers.flinkHome().resolve("native-job")),
+                  job);
+      String jobId = client.getJobID().toString();
+      servers.flinkRest().awaitJobState(jobId, Set.of("RUNNING"), Duration.ofMinutes(3));
+      return jobId;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot submit the native job " + job + ": " + e, e);
     }
   }
 
@@ -273,9 +453,10 @@ public final class LatencyBenchmark {
       String input,
       String jobId,
       CompletableFuture<List<SentEvent>> sending,
+      int rate,
       Settings s) {
     long deadline = System.currentTimeMillis() + Duration.ofMinutes(5).toMillis();
-    long allowed = s.rate * s.caughtUpMillis / 1000;
+    long allowed = rate * s.caughtUpMillis / 1000;
     while (collector.rows().isEmpty() || servers.lag(group, input) > allowed) {
       if (sending.isDone()) {
         sending.join(); // the producer failed: say why
@@ -286,7 +467,7 @@ public final class LatencyBenchmark {
             "job "
                 + jobId
                 + " did not keep up with "
-                + s.rate
+                + rate
                 + " events/s within 5 minutes (its input lag stayed above --caughtUp="
                 + s.caughtUpMillis
                 + "ms of events); lower --rate");
@@ -353,6 +534,17 @@ public final class LatencyBenchmark {
       return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
     } catch (IOException | RuntimeException e) {
       return "?";
+    }
+  }
+
+  /** Sleeps until the wall clock reaches {@code millis}; fails early if the producer failed. */
+  private static void sleepUntil(long millis, CompletableFuture<?> sending) {
+    long wait;
+    while ((wait = millis - System.currentTimeMillis()) > 0) {
+      if (sending.isDone()) {
+        sending.join();
+      }
+      sleep(Math.min(wait, 200));
     }
   }
 

@@ -6,25 +6,34 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * End-to-end latency of each result row, and a check that the rows are right.
+ * Latency of each result row, and a check that the rows are right.
  *
- * <p>For the row of key {@code k} and window {@code [s, e)}: latency = the time the row became
- * readable in the output topic − the time the broker appended the last event of {@code k} in that
- * window. It splits in two. The <i>watermark wait</i> is what the configured disorder makes any
- * correct job wait: the source's watermark is the latest event time minus {@code maxDisorder}, so
- * it passes {@code e} at {@code e + maxDisorder} at the earliest (event time here is the wall clock
- * at sending); until then the window may still get events. The <i>processing</i> part is the rest:
- * readable − ({@code e + maxDisorder}): watermark propagation, firing, the sink, and for
- * exactly-once the wait for the checkpoint that commits the row.
+ * <p>For the row of key {@code k} and window {@code [s, e)}: <b>latency</b> = the time the row
+ * became readable in the output topic − ({@code e + maxDisorder}). Event time here is the wall
+ * clock at sending and the source's watermark is the latest event time minus {@code maxDisorder},
+ * so no correct job can close the window before {@code e + maxDisorder}: until then it may still
+ * get events. Latency is what the job adds on top: watermark propagation, firing, the sink, and for
+ * exactly-once the wait for the checkpoint that commits the row. For reference each sample also
+ * carries the time since the broker appended the window's last event of {@code k}, which includes
+ * that unavoidable wait.
+ *
+ * <p>Beware the phase: a source emits watermarks on a periodic timer (200 ms by default) and
+ * checkpoints, which commit exactly-once rows, come at a fixed interval, both started at a random
+ * moment of the job's start, while window ends are whole multiples of the window size. When the
+ * window size is a multiple of both periods, every window of a job meets the same phase, so one
+ * job's latency is shifted by a constant of up to 200 ms (up to a checkpoint interval for
+ * exactly-once) that differs from job to job. A window size that is not, such as {@code 1070ms},
+ * makes the window ends sweep the phases within one run.
  *
  * <p>Only rows of windows inside {@code [from, until)} count, so a warm-up is left out; every
  * window there must have exactly one on-time row with the count of distinct events sent for it.
  */
 final class WindowLatency {
-  /** One row's latency and its two parts, in milliseconds. */
-  record Sample(String key, long windowEnd, long total, long watermarkWait, long processing) {}
+  /** One row's latency and its time since the window's last event was appended, in ms. */
+  record Sample(String key, long windowEnd, long latency, long sinceLastEvent) {}
 
   final List<Sample> samples = new ArrayList<>();
 
@@ -38,6 +47,11 @@ final class WindowLatency {
   int expectedRows;
 
   private WindowLatency() {}
+
+  /** No measurement: for a run that ended before it could measure. */
+  static WindowLatency none() {
+    return new WindowLatency();
+  }
 
   static WindowLatency measure(
       List<SentEvent> sent,
@@ -77,37 +91,36 @@ final class WindowLatency {
       if (row.count() != window.getValue()[0]) {
         result.wrong++;
       }
-      long lastAppend = window.getValue()[1];
       long watermarkCanPass = row.windowEnd() + maxDisorderMillis;
       result.samples.add(
           new Sample(
               row.key(),
               row.windowEnd(),
-              row.readAt() - lastAppend,
-              Math.max(0, watermarkCanPass - lastAppend),
-              row.readAt() - watermarkCanPass));
+              row.readAt() - watermarkCanPass,
+              row.readAt() - window.getValue()[1]));
     }
     return result;
   }
 
+  /** Whether every measured window had its one right row. */
+  boolean valid() {
+    return missing == 0 && wrong == 0 && expectedRows > 0;
+  }
+
   /** The median latency of each window's rows, windows in order: shows a job falling behind. */
   List<Long> medianByWindow() {
-    Map<Long, List<Long>> byEnd = new java.util.TreeMap<>();
+    Map<Long, List<Long>> byEnd = new TreeMap<>();
     for (Sample sample : samples) {
-      byEnd.computeIfAbsent(sample.windowEnd(), k -> new ArrayList<>()).add(sample.total());
+      byEnd.computeIfAbsent(sample.windowEnd(), k -> new ArrayList<>()).add(sample.latency());
     }
     return byEnd.values().stream().map(v -> Percentiles.of(v).at(50)).toList();
   }
 
-  Percentiles total() {
-    return Percentiles.of(samples.stream().map(Sample::total).toList());
+  Percentiles latency() {
+    return Percentiles.of(samples.stream().map(Sample::latency).toList());
   }
 
-  Percentiles watermarkWait() {
-    return Percentiles.of(samples.stream().map(Sample::watermarkWait).toList());
-  }
-
-  Percentiles processing() {
-    return Percentiles.of(samples.stream().map(Sample::processing).toList());
+  Percentiles sinceLastEvent() {
+    return Percentiles.of(samples.stream().map(Sample::sinceLastEvent).toList());
   }
 }
