@@ -1,6 +1,7 @@
 package dev.streamfirst.runners;
 
 import dev.streamfirst.pipelines.PipelineDefinition;
+import dev.streamfirst.runners.flink.FlinkNetworkOptions;
 import org.apache.beam.runners.flink.CorrectedFlinkRunner;
 import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.Pipeline;
@@ -21,6 +22,11 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * }</pre>
  */
 public final class PreparedRun {
+  static {
+    // Options the launcher adds for Flink, so that they are accepted on the command line.
+    PipelineOptionsFactory.register(FlinkNetworkOptions.class);
+  }
+
   private final PlannedRun plan;
 
   private PreparedRun(PlannedRun plan) {

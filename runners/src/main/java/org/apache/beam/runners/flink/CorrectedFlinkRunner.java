@@ -1,5 +1,6 @@
 package org.apache.beam.runners.flink;
 
+import dev.streamfirst.runners.flink.FlinkNetworkOptions;
 import dev.streamfirst.runners.flink.fixes.FlinkStreamingFixes;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -15,7 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Beam's {@link FlinkRunner}, with {@link FlinkStreamingFixes} applied to the translated job before
- * it is submitted. The launcher runs every {@code --runner=FlinkRunner} job through it.
+ * it is submitted, and, in streaming, the network buffer timeout of {@link FlinkNetworkOptions}
+ * (Beam offers no option for it). The launcher runs every {@code --runner=FlinkRunner} job through
+ * it.
  *
  * <p>In Beam's package because the translation environment it must reach between translating and
  * submitting is package-private. Delete it, and let the launcher use {@link FlinkRunner}, once the
@@ -52,6 +55,14 @@ public class CorrectedFlinkRunner extends FlinkRunner {
     env.translate(pipeline);
     StreamExecutionEnvironment streaming = env.getStreamExecutionEnvironment();
     if (streaming != null) {
+      if (options.isStreaming()) {
+        long timeout = options.as(FlinkNetworkOptions.class).getNetworkBufferTimeoutMs();
+        if (timeout < 0) {
+          throw new IllegalArgumentException(
+              "--networkBufferTimeoutMs must be 0 or more, got " + timeout + "; e.g. 10");
+        }
+        streaming.setBufferTimeout(timeout);
+      }
       FlinkStreamingFixes.Applied applied = FlinkStreamingFixes.applyTo(streaming);
       LOG.info(
           "Corrected {} Beam steps (watermark after each bundle) and {} sources (resume on restore)",
