@@ -41,24 +41,29 @@ final class KeyedStatsFn
     // Beam lets the first accumulator be modified and returned.
     Map<String, StatsFn.Accumulator> merged = it.hasNext() ? it.next() : createAccumulator();
     while (it.hasNext()) {
-      for (Map.Entry<String, StatsFn.Accumulator> e : it.next().entrySet()) {
-        StatsFn.Accumulator into = merged.get(e.getKey());
-        if (into == null) {
-          // A copy: adopting the other's accumulator would let a later merge into it change an
-          // accumulator Beam did not allow to be modified.
-          into = new StatsFn.Accumulator();
-          into.merge(e.getValue());
-          merged.put(e.getKey(), into);
-        } else {
-          into.merge(e.getValue());
-        }
-      }
+      mergeInto(merged, it.next());
     }
     return merged;
   }
 
   @Override
   public Map<String, Stats> extractOutput(Map<String, StatsFn.Accumulator> accumulator) {
+    return statsOf(accumulator);
+  }
+
+  /**
+   * Adds every key's aggregate of {@code from} into {@code into}, leaving {@code from} as it was.
+   */
+  static void mergeInto(
+      Map<String, StatsFn.Accumulator> into, Map<String, StatsFn.Accumulator> from) {
+    for (Map.Entry<String, StatsFn.Accumulator> e : from.entrySet()) {
+      // A copy where the key is new: adopting the other's accumulator would let a later merge into
+      // it change an accumulator Beam did not allow to be modified.
+      into.computeIfAbsent(e.getKey(), k -> new StatsFn.Accumulator()).merge(e.getValue());
+    }
+  }
+
+  static Map<String, Stats> statsOf(Map<String, StatsFn.Accumulator> accumulator) {
     Map<String, Stats> out = new HashMap<>(accumulator.size() * 2);
     accumulator.forEach((key, a) -> out.put(key, STATS.extractOutput(a)));
     return out;

@@ -34,8 +34,11 @@ import org.apache.beam.sdk.values.WindowingStrategy;
  * the same, window, pane and all, but runners pay per group and per firing (a DirectRunner bundle
  * per key, a timer per key and window), and with many keys that dominated the whole pipeline. Any
  * other windowing keeps one group per key, because there a pane of one key must not fire because
- * another key's data arrived. The two paths have different step names, so state in a savepoint
- * taken with one is not restored into the other.
+ * another key's data arrived. On a stream, each bundle's values are first folded into one partial
+ * per window and shard ({@code CombineInBundle}), so the per-event cost of the runner's combining
+ * state is paid per partial instead; bounded input leaves that to the runner's combiner lifting.
+ * The two paths have different step names, so state in a savepoint taken with one is not restored
+ * into the other.
  *
  * <pre>{@code
  * PCollection<StatsRow> rows = keyedValues.apply("Aggregate", WindowedStats.perKey());
@@ -55,6 +58,15 @@ public final class WindowedStats
 
   @Override
   public PCollection<StatsRow> expand(PCollection<KV<String, Double>> keyedValues) {
+    if (firesOncePerWindow(keyedValues.getWindowingStrategy())
+        && keyedValues.isBounded() == PCollection.IsBounded.UNBOUNDED) {
+      return keyedValues
+          .apply("CombineInBundle", ParDo.of(new CombineInBundleFn(KEY_SHARDS)))
+          .setCoder(KvCoder.of(VarIntCoder.of(), KeyedPartialStatsFn.partialsCoder()))
+          .apply("CombinePerShard", Combine.perKey(new KeyedPartialStatsFn()))
+          .apply("ToRows", ParDo.of(new ShardToRowsFn()))
+          .setCoder(StatsRowCoder.of());
+    }
     if (firesOncePerWindow(keyedValues.getWindowingStrategy())) {
       return keyedValues
           .apply("ShardKeys", ParDo.of(new ShardKeysFn()))
