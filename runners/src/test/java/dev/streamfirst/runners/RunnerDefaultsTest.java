@@ -65,6 +65,8 @@ public class RunnerDefaultsTest {
     assertTrue(options.getFinishBundleBeforeCheckpointing());
     // Heap state copies values before changing them only with copies on.
     assertFalse(options.getFasterCopy());
+    // Elements pass between chained steps uncopied; our transforms never mutate their inputs.
+    assertTrue(options.getObjectReuse());
   }
 
   @Test
@@ -88,6 +90,7 @@ public class RunnerDefaultsTest {
             "--maxBundleTimeMills=200",
             "--finishBundleBeforeCheckpointing=false",
             "--fasterCopy=true",
+            "--objectReuse=false",
             "--parallelism=1");
 
     assertEquals(5000L, (long) options.getCheckpointingInterval());
@@ -97,6 +100,7 @@ public class RunnerDefaultsTest {
     assertEquals(200L, (long) options.getMaxBundleTimeMills());
     assertFalse(options.getFinishBundleBeforeCheckpointing());
     assertTrue(options.getFasterCopy());
+    assertFalse(options.getObjectReuse());
   }
 
   @Test
