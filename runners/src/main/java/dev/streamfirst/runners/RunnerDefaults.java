@@ -32,7 +32,8 @@ import org.apache.beam.sdk.options.StreamingOptions;
  *       {@code --parallelism} = the cluster's slots; detached submission</td><td>the cluster
  *       needs the pipeline's classes; the job outlives the launcher</td></tr>
  *   <tr><td>Flink, streaming</td><td>{@code --objectReuse}; checkpoints every {@value
- *       #CHECKPOINT_INTERVAL_MS} ms,
+ *       #CHECKPOINT_INTERVAL_MS} ms ({@value #EXACTLY_ONCE_CHECKPOINT_INTERVAL_MS} ms with an
+ *       exactly-once sink, whose rows wait for them),
  *       exactly once, retained on cancel; finished sources shut down</td><td>a restart loses
  *       nothing; a source that ends ({@code count=}) lets the job finish</td></tr>
  *   <tr><td>Flink, {@code --stateBackend}</td><td>{@code hashmap} means {@code filesystem};
@@ -46,6 +47,14 @@ public final class RunnerDefaults {
    * How often a streaming Flink job checkpoints unless {@code --checkpointingInterval} is given.
    */
   public static final long CHECKPOINT_INTERVAL_MS = 30_000;
+
+  /**
+   * How often a streaming Flink job with an exactly-once sink checkpoints unless {@code
+   * --checkpointingInterval} is given. Its rows become readable only when the checkpoint after them
+   * completes, so the interval is most of their latency; each checkpoint copies and writes the
+   * job's state, so shorter costs CPU. Measured in docs/benchmarks.md.
+   */
+  public static final long EXACTLY_ONCE_CHECKPOINT_INTERVAL_MS = 2_000;
 
   /**
    * Elements per bundle in a streaming Flink job unless {@code --maxBundleSize} is given (Beam's
@@ -197,7 +206,8 @@ public final class RunnerDefaults {
       flink.setObjectReuse(true);
     }
     if (!run.given("checkpointingInterval")) {
-      flink.setCheckpointingInterval(CHECKPOINT_INTERVAL_MS);
+      flink.setCheckpointingInterval(
+          run.requiresStableInput() ? EXACTLY_ONCE_CHECKPOINT_INTERVAL_MS : CHECKPOINT_INTERVAL_MS);
     }
     if (flink.getCheckpointingInterval() != null && flink.getCheckpointingInterval() > 0) {
       if (!run.given("externalizedCheckpointsEnabled")) {

@@ -48,6 +48,29 @@ public class RunnerDefaultsTest {
   }
 
   @Test
+  public void flinkStreaming_withAnExactlyOnceSink_checkpointsOftenEnoughForItsRowsToFlow() {
+    FlinkPipelineOptions eos =
+        flink(
+            "--runner=FlinkRunner",
+            "--flinkMaster=[local]",
+            UNBOUNDED,
+            "--sink=kafka://localhost:9092/rows?delivery=exactly-once");
+    FlinkPipelineOptions given =
+        flink(
+            "--runner=FlinkRunner",
+            "--flinkMaster=[local]",
+            UNBOUNDED,
+            "--sink=kafka://localhost:9092/rows?delivery=exactly-once",
+            "--checkpointingInterval=7000");
+
+    assertEquals(
+        RunnerDefaults.EXACTLY_ONCE_CHECKPOINT_INTERVAL_MS, (long) eos.getCheckpointingInterval());
+    assertTrue(
+        RunnerDefaults.EXACTLY_ONCE_CHECKPOINT_INTERVAL_MS < RunnerDefaults.CHECKPOINT_INTERVAL_MS);
+    assertEquals(7000L, (long) given.getCheckpointingInterval());
+  }
+
+  @Test
   public void flinkStreaming_checkpointsExactlyOnce_retainedOnCancel() {
     FlinkPipelineOptions options =
         flink("--runner=FlinkRunner", "--flinkMaster=[local]", UNBOUNDED);
