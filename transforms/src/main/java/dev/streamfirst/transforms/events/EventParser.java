@@ -264,8 +264,7 @@ public final class EventParser implements Serializable {
     if (node.isIntegralNumber() && node.canConvertToLong()) {
       millis = node.longValue();
     } else if (node.isIntegralNumber()) {
-      throw new InvalidEventException(
-          "field '" + field + "' is outside the supported time range: " + node.asText());
+      throw new InvalidEventException("field '" + field + "' is outside the supported time range");
     } else if (node.isTextual()) {
       try {
         millis = IsoTimestamps.toEpochMillis(node.textValue());
@@ -287,8 +286,7 @@ public final class EventParser implements Serializable {
     }
     if (millis < BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis()
         || millis > BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis()) {
-      throw new InvalidEventException(
-          "field '" + field + "' is outside the supported time range: " + node.asText());
+      throw new InvalidEventException("field '" + field + "' is outside the supported time range");
     }
     return Instant.ofEpochMilli(millis);
   }
