@@ -8,8 +8,15 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.CompressedSource;
+import org.apache.beam.sdk.io.Compression;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.Read;
+import org.apache.beam.sdk.io.ReadAllViaFileBasedSource;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.options.ValueProvider.StaticValueProvider;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.Watch;
 import org.apache.beam.sdk.transforms.display.DisplayData;
@@ -21,6 +28,8 @@ import org.joda.time.Duration;
 /**
  * Reads local text files line by line: one element per line, exactly as written, without the line
  * terminator ({@code \n}, {@code \r\n} or {@code \r}). Blank lines are kept; parsing skips them.
+ * Lines are decoded strictly ({@link Utf8LineSource}): a line that is not valid UTF-8 is handed on
+ * undecoded, and parsing makes it a dead letter with its exact bytes.
  *
  * <p>The path is a file, a directory (every file directly in it, not in subdirectories) or a glob
  * such as {@code /data/in/*.jsonl} or {@code /data/in/**}. A pattern that matches no file fails the
@@ -175,20 +184,87 @@ public abstract class FileSource extends PTransform<PBegin, PCollection<String>>
   public PCollection<String> expand(PBegin begin) {
     Duration interval = watchInterval();
     if (interval == null) {
-      return begin.apply(
-          "ReadLines",
-          TextIO.read().from(filePattern()).withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW));
+      return begin.apply("ReadLines", new ReadLines(filePattern()));
     }
     Duration idle = stopAfterIdle();
     Watch.Growth.TerminationCondition<String, ?> stop =
         idle == null ? Watch.Growth.never() : Watch.Growth.afterTimeSinceNewOutput(idle);
-    return begin.apply(
-        "WatchLines",
-        TextIO.read()
-            .from(filePattern())
-            // Files are expected to come later: an empty directory at start is not a mistake.
-            .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW)
-            .watchForNewFiles(interval, stop));
+    return begin.apply("WatchLines", new WatchLines(filePattern(), interval, stop));
+  }
+
+  /**
+   * Reads the lines of the files matching a pattern once. The steps are named as in {@code
+   * TextIO.read()}, which this replaced, so state and metrics keep their names.
+   */
+  private static final class ReadLines extends PTransform<PBegin, PCollection<String>> {
+    private final String pattern;
+
+    ReadLines(String pattern) {
+      this.pattern = pattern;
+    }
+
+    @Override
+    public PCollection<String> expand(PBegin begin) {
+      return begin.apply(
+          "Read",
+          Read.from(
+              CompressedSource.from(
+                      new Utf8LineSource(
+                          StaticValueProvider.of(pattern), EmptyMatchTreatment.DISALLOW))
+                  .withCompression(Compression.AUTO)));
+    }
+  }
+
+  /**
+   * Reads the lines of every new file matching a pattern, matching it again at an interval; steps
+   * named as in {@code TextIO.read().watchForNewFiles(...)}.
+   */
+  private static final class WatchLines extends PTransform<PBegin, PCollection<String>> {
+    private final String pattern;
+    private final Duration interval;
+    private final Watch.Growth.TerminationCondition<String, ?> stop;
+
+    WatchLines(
+        String pattern, Duration interval, Watch.Growth.TerminationCondition<String, ?> stop) {
+      this.pattern = pattern;
+      this.interval = interval;
+      this.stop = stop;
+    }
+
+    @Override
+    public PCollection<String> expand(PBegin begin) {
+      return begin
+          .apply("Create filepattern", Create.of(pattern).withCoder(StringUtf8Coder.of()))
+          .apply(
+              "Match All",
+              FileIO.matchAll()
+                  // Files are expected to come later: an empty directory at start is not a mistake.
+                  .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW)
+                  .continuously(interval, stop))
+          .apply(
+              "Read Matches",
+              FileIO.readMatches()
+                  .withCompression(Compression.AUTO)
+                  .withDirectoryTreatment(FileIO.ReadMatches.DirectoryTreatment.PROHIBIT))
+          .apply("Via ReadFiles", new ReadFiles());
+    }
+  }
+
+  private static final class ReadFiles
+      extends PTransform<PCollection<FileIO.ReadableFile>, PCollection<String>> {
+    // As TextIO: files are read in ranges of this size, so a large file is read in parallel.
+    private static final long RANGE_BYTES = 64L * 1024 * 1024;
+
+    @Override
+    public PCollection<String> expand(PCollection<FileIO.ReadableFile> files) {
+      return files.apply(
+          "Read all via FileBasedSource",
+          new ReadAllViaFileBasedSource<>(RANGE_BYTES, ReadFiles::source, StringUtf8Coder.of()));
+    }
+
+    private static Utf8LineSource source(String file) {
+      return new Utf8LineSource(StaticValueProvider.of(file), EmptyMatchTreatment.DISALLOW);
+    }
   }
 
   @Override

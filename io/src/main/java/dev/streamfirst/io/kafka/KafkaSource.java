@@ -32,7 +32,6 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
@@ -57,6 +56,12 @@ import org.joda.time.Instant;
  * <p>Live, {@code from(instant)} is a start position: each partition starts at its first record
  * whose Kafka timestamp is at or after it. KafkaIO (2.62) fails the read of a partition that has no
  * such record yet; start such a job from {@code latest} or a group's offsets instead.
+ *
+ * <p>Payloads are decoded strictly as UTF-8 ({@link Utf8PayloadDeserializer}): one that is not
+ * valid UTF-8 is never decoded with replacement characters but handed on undecoded, and parsing
+ * makes it a dead letter holding its exact bytes. Records up to the broker's and topic's {@code
+ * max.message.bytes} are read whole, however large: the consumer returns a record larger than its
+ * {@code max.partition.fetch.bytes} on its own.
  *
  * <p>Payloads whose time cannot be read keep the record timestamp; parsing turns them into dead
  * letters later. Tombstones (records without a value) are skipped. Client properties pass through
@@ -97,7 +102,8 @@ public abstract class KafkaSource extends PTransform<PBegin, PCollection<String>
     RESERVED.put("auto.offset.reset", "use from=earliest|latest");
     RESERVED.put("enable.auto.commit", "with group= offsets are committed as the runner finalizes");
     RESERVED.put("key.deserializer", "payloads are read as UTF-8 text");
-    RESERVED.put("value.deserializer", "payloads are read as UTF-8 text");
+    RESERVED.put(
+        "value.deserializer", "payloads are read as UTF-8 text, or kept as bytes if they are not");
     PARAMETERS.addAll(
         List.of("group", "from", "until", "time", "tsField", "maxDisorder", KafkaUris.PROPERTIES));
   }
@@ -458,7 +464,7 @@ public abstract class KafkaSource extends PTransform<PBegin, PCollection<String>
             .withBootstrapServers(bootstrapServers())
             .withTopics(topics())
             .withKeyDeserializer(ByteArrayDeserializer.class)
-            .withValueDeserializer(StringDeserializer.class)
+            .withValueDeserializerAndCoder(Utf8PayloadDeserializer.class, StringUtf8Coder.of())
             .withConsumerConfigUpdates(consumerConfig(false))
             .withConsumerFactoryFn(
                 ClientFactories.consumers(ClientFactories.hidden(clientProperties())))

@@ -14,7 +14,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
 
@@ -55,7 +54,8 @@ final class ReadPartitionRangeFn extends DoFn<PartitionRange, String> {
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     // Only if retention has deleted the start of the range since launch: read what is left.
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new StringDeserializer());
+    consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new Utf8PayloadDeserializer());
   }
 
   @Teardown

@@ -2,19 +2,25 @@ package dev.streamfirst.io.pubsub;
 
 import com.google.auto.value.AutoValue;
 import dev.streamfirst.io.IoUri;
+import dev.streamfirst.transforms.events.Payloads;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubIO;
+import org.apache.beam.sdk.io.gcp.pubsub.PubsubMessage;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Reads the payloads of a Pub/Sub subscription as UTF-8 texts, one message per element; the output
- * is unbounded.
+ * is unbounded. A payload that is not valid UTF-8 is not decoded with replacement characters but
+ * handed on undecoded ({@link Payloads}), and parsing makes it a dead letter with its exact bytes.
  *
  * <p>Two message attributes can take part, each optional:
  *
@@ -143,14 +149,22 @@ public abstract class PubsubSource extends PTransform<PBegin, PCollection<String
 
   @Override
   public PCollection<String> expand(PBegin begin) {
-    PubsubIO.Read<String> read = PubsubIO.readStrings().fromSubscription(subscription());
+    PubsubIO.Read<PubsubMessage> read = PubsubIO.readMessages().fromSubscription(subscription());
     if (idAttribute() != null) {
       read = read.withIdAttribute(idAttribute());
     }
     if (timestampAttribute() != null) {
       read = read.withTimestampAttribute(timestampAttribute());
     }
-    return begin.apply("ReadPubsub", read);
+    // Bytes, not PubsubIO.readStrings(): that decodes leniently, turning a payload that is not
+    // UTF-8 into replacement characters; Payloads keeps such a payload whole for its dead letter.
+    return begin
+        .apply("ReadPubsub", read)
+        .apply(
+            "Payloads",
+            MapElements.into(TypeDescriptors.strings())
+                .via((PubsubMessage message) -> Payloads.fromBytes(message.getPayload())))
+        .setCoder(StringUtf8Coder.of());
   }
 
   @Override

@@ -37,6 +37,8 @@ import java.util.concurrent.Executors;
  *   server.put("acct-1", "{\"country\":\"DE\"}");
  *   server.failNext(2, 503);            // the next two requests get HTTP 503
  *   server.delayNext(1, 3_000);         // the one after that answers after 3 s
+ *   server.goDown();                    // connections refused ...
+ *   server.comeBack();                  // ... until it listens again on the same port
  *   String uri = server.uri("/batch");  // http://127.0.0.1:<port>/batch
  * }
  * }</pre>
@@ -44,16 +46,17 @@ import java.util.concurrent.Executors;
 public final class ScriptedHttpServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpServer server;
+  private final int port;
   private final ExecutorService threads;
+  private volatile HttpServer server; // null while down
   private final Map<String, JsonNode> records = new ConcurrentHashMap<>();
   private final Deque<Fault> faults = new ArrayDeque<>();
   private final List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
   private volatile long latencyMillis;
   private volatile int requests;
 
-  private ScriptedHttpServer(HttpServer server, ExecutorService threads) {
-    this.server = server;
+  private ScriptedHttpServer(int port, ExecutorService threads) {
+    this.port = port;
     this.threads = threads;
   }
 
@@ -63,20 +66,50 @@ public final class ScriptedHttpServer implements AutoCloseable {
       HttpServer http =
           HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
       ExecutorService threads = Executors.newFixedThreadPool(16, daemon());
-      ScriptedHttpServer scripted = new ScriptedHttpServer(http, threads);
-      http.createContext("/batch", scripted::batch);
-      http.createContext("/records/", scripted::record);
-      http.setExecutor(threads);
-      http.start();
+      ScriptedHttpServer scripted = new ScriptedHttpServer(http.getAddress().getPort(), threads);
+      scripted.serve(http);
       return scripted;
     } catch (IOException e) {
       throw new UncheckedIOException("could not start the test HTTP server", e);
     }
   }
 
+  private void serve(HttpServer http) {
+    http.createContext("/batch", this::batch);
+    http.createContext("/records/", this::record);
+    http.setExecutor(threads);
+    http.start();
+    server = http;
+  }
+
+  /**
+   * The service goes down: it stops listening, so connections are refused (as when its process has
+   * died), until {@link #comeBack()}. Records are kept.
+   */
+  public synchronized ScriptedHttpServer goDown() {
+    HttpServer http = server;
+    if (http != null) {
+      http.stop(0);
+      server = null;
+    }
+    return this;
+  }
+
+  /** The service listens again, on the same port, after {@link #goDown()}. */
+  public synchronized ScriptedHttpServer comeBack() {
+    if (server == null) {
+      try {
+        serve(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64));
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not listen on port " + port + " again", e);
+      }
+    }
+    return this;
+  }
+
   /** {@code http://127.0.0.1:<port><path>}. */
   public String uri(String path) {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    return "http://127.0.0.1:" + port + path;
   }
 
   /** Serves {@code json} (an object) as the record of {@code key}. */
@@ -134,7 +167,7 @@ public final class ScriptedHttpServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
+    goDown();
     threads.shutdownNow();
   }
 

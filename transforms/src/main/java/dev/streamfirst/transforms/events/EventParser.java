@@ -29,6 +29,8 @@ public final class EventParser implements Serializable {
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
+  private static final String BOM = "\uFEFF";
+
   private final EventFields fields;
 
   public EventParser(EventFields fields) {
@@ -50,13 +52,21 @@ public final class EventParser implements Serializable {
   }
 
   /**
+   * The JSON text of a payload: without a leading byte order mark. RFC 8259 lets parsers ignore
+   * one, and Windows tools write it; the event's payload keeps it, exactly as it came.
+   */
+  private static String json(String payload) {
+    return payload.startsWith(BOM) ? payload.substring(1) : payload;
+  }
+
+  /**
    * The common case, read token by token without building a tree: a JSON object whose fields are
    * all well-formed. Returns null at the first thing that is not, so {@link #parseWithTree} decides
    * — and explains — everything else; both accept exactly the same events. Building the tree was
    * most of the cost of parsing.
    */
   Event parseCommonCase(String payload) {
-    try (JsonParser p = JSON.createParser(payload)) {
+    try (JsonParser p = JSON.createParser(json(payload))) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return null;
       }
@@ -148,16 +158,52 @@ public final class EventParser implements Serializable {
       return null;
     }
     String text = p.getText();
-    return text.isEmpty() ? null : text;
+    return text.isEmpty() || unpairedSurrogate(text) >= 0 ? null : text;
+  }
+
+  /**
+   * The index of the first UTF-16 surrogate in {@code text} without its partner, or -1. JSON can
+   * write one as an escape ({@code "\ud800"}); such a string has no UTF-8 form, so every coder and
+   * sink would silently turn it into {@code ?}: an id or key would change on its way.
+   */
+  static int unpairedSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+          i++;
+        } else {
+          return i;
+        }
+      } else if (Character.isLowSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** A hint for payloads that are not JSON because they are not UTF-8 text at all. */
+  private static String hint(String payload) {
+    int nul = payload.indexOf('\u0000');
+    if (nul < 0) {
+      return "";
+    }
+    boolean utf16 =
+        payload.length() >= 4
+            && ((payload.charAt(1) == '\u0000' && payload.charAt(3) == '\u0000')
+                || (payload.charAt(0) == '\u0000' && payload.charAt(2) == '\u0000'));
+    return utf16
+        ? "; it contains NUL characters in every other place: UTF-16 text? send UTF-8"
+        : "; it contains a NUL character at index " + nul;
   }
 
   /** Parses with a tree of the whole payload, explaining precisely what is wrong with it. */
   Event parseWithTree(String payload) throws InvalidEventException {
     JsonNode root;
     try {
-      root = JSON.readTree(payload);
+      root = JSON.readTree(json(payload));
     } catch (JsonProcessingException e) {
-      throw new InvalidEventException("not valid JSON: " + describe(e));
+      throw new InvalidEventException("not valid JSON: " + describe(e) + hint(payload));
     }
     if (root == null || !root.isObject()) {
       throw new InvalidEventException(
@@ -180,7 +226,7 @@ public final class EventParser implements Serializable {
   public Instant eventTime(String payload) throws InvalidEventException {
     JsonNode root;
     try {
-      root = JSON.readTree(payload);
+      root = JSON.readTree(json(payload));
     } catch (JsonProcessingException e) {
       throw new InvalidEventException("not valid JSON: " + e.getOriginalMessage());
     }
@@ -200,6 +246,14 @@ public final class EventParser implements Serializable {
     if (node.textValue().isEmpty()) {
       throw new InvalidEventException("field '" + field + "' must be a non-empty string, got \"\"");
     }
+    int surrogate = unpairedSurrogate(node.textValue());
+    if (surrogate >= 0) {
+      throw new InvalidEventException(
+          String.format(
+              "field '%s' contains an unpaired surrogate escape \\u%04x at index %d; no UTF-8"
+                  + " text can hold it",
+              field, (int) node.textValue().charAt(surrogate), surrogate));
+    }
     return node.textValue();
   }
 
@@ -209,6 +263,8 @@ public final class EventParser implements Serializable {
     long millis;
     if (node.isIntegralNumber() && node.canConvertToLong()) {
       millis = node.longValue();
+    } else if (node.isIntegralNumber()) {
+      throw new InvalidEventException("field '" + field + "' is outside the supported time range");
     } else if (node.isTextual()) {
       try {
         millis = IsoTimestamps.toEpochMillis(node.textValue());

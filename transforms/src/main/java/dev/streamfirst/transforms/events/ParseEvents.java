@@ -21,6 +21,10 @@ import org.joda.time.Instant;
  * Parses JSON texts into {@link Event}s stamped with their event time; anything that is not a valid
  * event becomes a {@link DeadLetter} with stage {@code parse}. Blank texts are skipped.
  *
+ * <p>A message that a source could not decode as UTF-8 arrives in the form {@link Payloads}
+ * describes; it becomes a dead letter holding its exact bytes as base64 ({@link
+ * DeadLetter.PayloadEncoding#BASE64}), with a reason naming the first bad byte.
+ *
  * <pre>{@code
  * Result<Event> parsed = lines.apply("ParseEvents", ParseEvents.withFields(fields));
  * parsed.output();       // PCollection<Event>, timestamped from the event's time field
@@ -89,6 +93,20 @@ public abstract class ParseEvents extends PTransform<PCollection<String>, Result
         return;
       }
       read.inc();
+      byte[] undecoded = Payloads.undecodedBytes(payload);
+      if (undecoded != null) {
+        String text = Payloads.strictUtf8(undecoded);
+        if (text == null) {
+          invalid.inc();
+          out.get(DEAD_LETTERS)
+              .output(
+                  DeadLetter.ofBytes(
+                      undecoded, Payloads.utf8Problem(undecoded), STAGE, Instant.now()));
+          return;
+        }
+        // Valid UTF-8 that merely looked like the undecoded form: parsed (and refused) as text.
+        payload = text;
+      }
       try {
         Event event = parser.parse(payload);
         valid.inc();

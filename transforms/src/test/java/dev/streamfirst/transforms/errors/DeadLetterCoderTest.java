@@ -28,7 +28,8 @@ public class DeadLetterCoderTest {
               "field 'ts' is missing",
               "parse",
               new Instant(-1)),
-          DeadLetter.of("\u0000\u0001 binary-ish \uFFFD", "why", "enrich", T));
+          DeadLetter.of("\u0000\u0001 binary-ish \uFFFD", "why", "enrich", T),
+          DeadLetter.ofBytes(new byte[] {'c', 'a', 'f', (byte) 0xE9}, "not UTF-8", "parse", T));
 
   @Test
   public void roundTrip_preservesEveryField() throws Exception {
@@ -46,7 +47,8 @@ public class DeadLetterCoderTest {
               new String(letter.payload()),
               new String(letter.error()),
               new String(letter.stage()),
-              new Instant(letter.timestamp().getMillis()));
+              new Instant(letter.timestamp().getMillis()),
+              letter.payloadEncoding());
       CoderProperties.coderDeterministic(CODER, letter, copy);
     }
   }
@@ -75,5 +77,25 @@ public class DeadLetterCoderTest {
     assertEquals("field 'ts' is missing", json.get("error").textValue());
     assertEquals("parse", json.get("stage").textValue());
     assertEquals("1969-12-31T23:59:59.999Z", json.get("timestamp").textValue());
+  }
+
+  @Test
+  public void toJson_ofBytesThatAreNotUtf8_carriesThemAsBase64_flagged() throws Exception {
+    DeadLetter letter = LETTERS.get(4);
+
+    JsonNode json = new ObjectMapper().readTree(letter.toJson());
+
+    assertEquals("Y2Fm6Q==", json.get("payload").textValue());
+    assertEquals("base64", json.get("payloadEncoding").textValue());
+    org.junit.Assert.assertArrayEquals(
+        new byte[] {'c', 'a', 'f', (byte) 0xE9}, CoderUtils.clone(CODER, letter).payloadBytes());
+  }
+
+  @Test
+  public void toJson_ofText_hasNoEncodingField_asBefore() throws Exception {
+    JsonNode json = new ObjectMapper().readTree(LETTERS.get(0).toJson());
+
+    assertEquals(null, json.get("payloadEncoding"));
+    assertEquals(4, json.size());
   }
 }
