@@ -49,6 +49,9 @@ public abstract class CleanEvents implements Serializable {
 
   public abstract Dedup.Clock dedupClock();
 
+  /** How finely event-time dedup releases held events: the most it delays a result. */
+  public abstract Duration dedupReleaseInterval();
+
   /** The windows of {@link #windowed}; not used by {@link #deduplicated}. */
   public abstract WindowSpec window();
 
@@ -64,6 +67,7 @@ public abstract class CleanEvents implements Serializable {
         .setFields(EventFields.defaults())
         .setDedupTtl(Dedup.DEFAULT_TTL)
         .setDedupClock(Dedup.Clock.EVENT_TIME)
+        .setDedupReleaseInterval(Dedup.DEFAULT_RELEASE_INTERVAL)
         .setWindow(WindowSpec.global())
         .setAllowedLateness(Duration.ZERO)
         .setTrigger(TriggerPolicy.onTimeOnly());
@@ -98,6 +102,16 @@ public abstract class CleanEvents implements Serializable {
     if (ttl != null) {
       builder.setDedupTtl(ttl);
     }
+    Duration release =
+        checks.parse("dedupReleaseInterval", options.getDedupReleaseInterval(), Durations::parse);
+    checks.require(
+        release == null || release.getMillis() > 0,
+        "dedupReleaseInterval",
+        options.getDedupReleaseInterval(),
+        "must be positive, e.g. 100ms");
+    if (release != null && release.getMillis() > 0) {
+      builder.setDedupReleaseInterval(release);
+    }
     return builder.setDedupClock(options.getDedupClock());
   }
 
@@ -108,7 +122,11 @@ public abstract class CleanEvents implements Serializable {
         parsed
             .output()
             .apply(
-                "Dedup", Dedup.<Event>byId(Event::id).withTtl(dedupTtl()).withClock(dedupClock()));
+                "Dedup",
+                Dedup.<Event>byId(Event::id)
+                    .withTtl(dedupTtl())
+                    .withClock(dedupClock())
+                    .withReleaseInterval(dedupReleaseInterval()));
     return new Cleaned(unique, PCollectionList.of(parsed.deadLetters()));
   }
 
@@ -155,6 +173,8 @@ public abstract class CleanEvents implements Serializable {
     public abstract Builder setDedupTtl(Duration ttl);
 
     public abstract Builder setDedupClock(Dedup.Clock clock);
+
+    public abstract Builder setDedupReleaseInterval(Duration interval);
 
     public abstract Builder setWindow(WindowSpec window);
 

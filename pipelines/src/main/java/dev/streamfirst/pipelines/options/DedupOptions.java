@@ -24,4 +24,15 @@ public interface DedupOptions extends PipelineOptions {
   Dedup.Clock getDedupClock();
 
   void setDedupClock(Dedup.Clock clock);
+
+  @Description(
+      "With EVENT_TIME dedup, how long an event may wait for an earlier copy: events are held"
+          + " until the watermark passes the end of their slot of this length (e.g. 100ms, 1s),"
+          + " so a window result waits at most this much more; a length that divides the window"
+          + " size adds no wait. Longer means fewer timers.")
+  @Default.String(Dedup.DEFAULT_RELEASE_INTERVAL_TEXT)
+  @ValuePattern(Durations.PATTERN)
+  String getDedupReleaseInterval();
+
+  void setDedupReleaseInterval(String interval);
 }

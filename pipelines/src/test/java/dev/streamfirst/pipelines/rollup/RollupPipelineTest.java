@@ -243,6 +243,7 @@ public class RollupPipelineTest {
         PipelineOptionsFactory.fromArgs(
                 "--window=fixd:1m",
                 "--dedupTtl=ten minutes",
+                "--dedupReleaseInterval=0ms",
                 "--allowedLateness=-1s",
                 "--source=fil:///x")
             .as(RollupOptions.class);
@@ -253,8 +254,9 @@ public class RollupPipelineTest {
     assertThat(e.getMessage(), containsString("sliding:<size>/<period>"));
     assertThat(e.getMessage(), containsString("--dedupTtl=ten minutes"));
     assertThat(e.getMessage(), containsString("--allowedLateness=-1s"));
+    assertThat(e.getMessage(), containsString("--dedupReleaseInterval=0ms: must be positive"));
     assertThat(e.getMessage(), containsString("--source=fil:///x"));
-    assertEquals(4, e.problems().size());
+    assertEquals(5, e.problems().size());
   }
 
   @Test

@@ -71,6 +71,9 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
    */
   public static final Duration DEFAULT_RELEASE_INTERVAL = Duration.millis(100);
 
+  /** {@link #DEFAULT_RELEASE_INTERVAL} as options write it. */
+  public static final String DEFAULT_RELEASE_INTERVAL_TEXT = "100ms";
+
   abstract SerializableFunction<T, String> idFn();
 
   abstract Duration ttl();
