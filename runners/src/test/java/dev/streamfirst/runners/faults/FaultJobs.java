@@ -132,18 +132,24 @@ final class FaultJobs {
   static Instant awaitCheckpointAfter(FlinkRest rest, String jobId, Instant after)
       throws IOException, InterruptedException {
     Instant deadline = Instant.now().plus(TIMEOUT);
+    IOException last = null;
     while (Instant.now().isBefore(deadline)) {
       String state = rest.jobState(jobId);
       if (FlinkRest.TERMINAL_STATES.contains(state)) {
         throw new IOException("job " + jobId + " ended " + state);
       }
-      var latest = rest.latestCheckpoint(jobId);
-      if (latest.isPresent() && latest.get().triggered().isAfter(after)) {
-        return latest.get().completed();
+      try {
+        var latest = rest.latestCheckpoint(jobId);
+        if (latest.isPresent() && latest.get().triggered().isAfter(after)) {
+          return latest.get().completed();
+        }
+      } catch (IOException e) {
+        // A job still initializing has no checkpoint statistics yet: the REST API answers 500.
+        last = e;
       }
       Thread.sleep(200);
     }
-    throw new IOException("job " + jobId + " completed no checkpoint after " + after);
+    throw new IOException("job " + jobId + " completed no checkpoint after " + after, last);
   }
 
   /**
