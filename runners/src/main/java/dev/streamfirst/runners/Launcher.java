@@ -8,6 +8,7 @@ import dev.streamfirst.runners.dataflow.DataflowSpecs;
 import dev.streamfirst.runners.dataflow.offline.JobSpecs;
 import dev.streamfirst.runners.flink.FlinkCommand;
 import dev.streamfirst.runners.flink.FlinkRest;
+import dev.streamfirst.runners.flink.RetainedCheckpoints;
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -46,7 +47,8 @@ public final class Launcher {
   private final PrintStream out;
   private final PrintStream err;
 
-  Launcher(PrintStream out, PrintStream err) {
+  /** A launcher that writes to these streams; {@link #run} is the whole command line. */
+  public Launcher(PrintStream out, PrintStream err) {
     this.out = out;
     this.err = err;
   }
@@ -55,7 +57,11 @@ public final class Launcher {
     System.exit(new Launcher(System.out, System.err).run(args));
   }
 
-  int run(String[] args) {
+  /**
+   * Runs one command line, e.g. {@code run rollup --source=...}, and returns its exit code: 0 done,
+   * 1 failed, 2 wrong usage.
+   */
+  public int run(String[] args) {
     if (args.length == 0 || isHelp(args[0])) {
       usage(out);
       return OK;
@@ -69,6 +75,9 @@ public final class Launcher {
       case "dataflow-spec":
         return dataflowSpec(Arrays.copyOfRange(args, 1, args.length));
       case "flink":
+        if (args.length > 1 && args[1].equals("resume")) {
+          return resume(Arrays.copyOfRange(args, 2, args.length));
+        }
         return FlinkCommand.forProject(out, err, ProjectRoot.path())
             .run(Arrays.asList(args).subList(1, args.length));
       default:
@@ -127,6 +136,68 @@ public final class Launcher {
             + " — "
             + RunSummary.describeIo(options));
     return execute(prepared.pipeline());
+  }
+
+  /**
+   * {@code flink resume <pipeline> [--checkpointDir=<dir>] [--job=<id>] [flags]}: runs the pipeline
+   * from the newest checkpoint retained under the directory its checkpoints went to, e.g. after the
+   * JobManager was lost and the job with it. Without {@code --checkpointDir} that is the flags'
+   * {@code --stateBackendStoragePath}, else the project cluster's {@code .flink/checkpoints}.
+   */
+  private int resume(String[] args) {
+    if (args.length == 0 || args[0].startsWith("-")) {
+      err.println(
+          "error: flink resume needs a pipeline and the flags it ran with, e.g. ./streamfirst"
+              + " flink resume rollup --runner=FlinkRunner --flinkMaster=localhost:8081 ...");
+      return USAGE;
+    }
+    String directory = null;
+    Optional<String> job = Optional.empty();
+    String storagePath = null;
+    List<String> pipelineArgs = new ArrayList<>(List.of(args[0]));
+    for (String arg : Arrays.copyOfRange(args, 1, args.length)) {
+      if (arg.startsWith(RetainedCheckpoints.DIRECTORY_FLAG + "=")) {
+        directory = arg.substring(arg.indexOf('=') + 1);
+      } else if (arg.startsWith(RetainedCheckpoints.JOB_FLAG + "=")) {
+        job = Optional.of(arg.substring(arg.indexOf('=') + 1));
+      } else if (arg.startsWith("--savepointPath=")) {
+        err.println(
+            "error: flink resume finds the checkpoint itself; drop --savepointPath, or start from"
+                + " that path with ./streamfirst run "
+                + args[0]
+                + " --savepointPath=...");
+        return USAGE;
+      } else {
+        if (arg.startsWith("--stateBackendStoragePath=")) {
+          storagePath = arg.substring(arg.indexOf('=') + 1);
+        }
+        pipelineArgs.add(arg);
+      }
+    }
+    if (directory == null) {
+      directory =
+          storagePath != null
+              ? storagePath
+              : ProjectRoot.flinkHome().resolve("checkpoints").toString();
+    }
+    RetainedCheckpoints.Checkpoint checkpoint;
+    try {
+      checkpoint = RetainedCheckpoints.latest(directory, job);
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return USAGE;
+    }
+    out.println(
+        "Resuming from checkpoint "
+            + checkpoint.number()
+            + " of job "
+            + checkpoint.jobId()
+            + " (completed "
+            + checkpoint.completed()
+            + "): "
+            + checkpoint.path());
+    pipelineArgs.add("--savepointPath=" + checkpoint.path().toUri());
+    return runPipeline(pipelineArgs.toArray(new String[0]));
   }
 
   private int execute(Pipeline pipeline) {
@@ -308,5 +379,8 @@ public final class Launcher {
     to.println("  flink start|status|stop    a local Flink session cluster (web UI on :8081);");
     to.println("                             submit with --runner=FlinkRunner");
     to.println("                             --flinkMaster=localhost:8081");
+    to.println("  flink start-taskmanager    a TaskManager in place of one that died");
+    to.println("  flink resume <pipeline> [--checkpointDir=dir] [--flags]");
+    to.println("                             run it from its newest retained checkpoint");
   }
 }

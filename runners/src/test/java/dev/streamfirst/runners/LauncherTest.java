@@ -71,6 +71,36 @@ public class LauncherTest {
   }
 
   @Test
+  public void flinkResume_withoutPipeline_saysWhatItNeeds() {
+    assertEquals(Launcher.USAGE, launch("flink", "resume", "--runner=FlinkRunner"));
+    assertThat(err(), containsString("flink resume needs a pipeline and the flags it ran with"));
+  }
+
+  @Test
+  public void flinkResume_fromTheStorageFlagsDirectory_withNoCheckpoint_namesTheFixBeforeRunning()
+      throws IOException {
+    Path storage = tmp.newFolder("checkpoints").toPath();
+
+    assertEquals(
+        Launcher.USAGE,
+        launch(
+            "flink",
+            "resume",
+            "rollup",
+            "--runner=FlinkRunner",
+            "--stateBackendStoragePath=" + storage.toUri()));
+
+    assertThat(err(), containsString("--checkpointDir: no completed checkpoint under " + storage));
+    assertThat(out(), not(containsString("Running")));
+  }
+
+  @Test
+  public void flinkResume_refusesASavepointPathOfItsOwn() {
+    assertEquals(Launcher.USAGE, launch("flink", "resume", "rollup", "--savepointPath=/tmp/chk-1"));
+    assertThat(err(), containsString("finds the checkpoint itself; drop --savepointPath"));
+  }
+
+  @Test
   public void unknownCommand_printsUsage() {
     assertEquals(Launcher.USAGE, launch("walk"));
     assertThat(err(), containsString("unknown command 'walk'"));

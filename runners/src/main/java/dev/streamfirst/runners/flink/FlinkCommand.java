@@ -13,8 +13,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * {@code ./streamfirst flink start | stop | status | stop-job <id>}: the local session cluster from
- * the command line. Its state lives in {@code .flink/} of the project, its libraries in {@code
+ * {@code ./streamfirst flink start | stop | status | stop-job <id> | start-taskmanager}: the local
+ * session cluster from the command line ({@code flink resume}, which runs a pipeline, is the
+ * launcher's). Its state lives in {@code .flink/} of the project, its libraries in {@code
  * runners/flink-cluster/target/lib}.
  */
 public final class FlinkCommand {
@@ -70,6 +71,8 @@ public final class FlinkCommand {
           return status();
         case "stop-job":
           return stopJob(rest);
+        case "start-taskmanager":
+          return startTaskManager(rest);
         case "help":
         case "--help":
         case "-h":
@@ -153,6 +156,16 @@ public final class FlinkCommand {
     }
     FlinkSessionCluster cluster = found.get();
     Optional<JsonNode> overview = cluster.overview();
+    if (cluster.isJobManagerAlive() && !cluster.isTaskManagerAlive() && overview.isPresent()) {
+      out.println(
+          "The Flink cluster at "
+              + cluster.rest().uri()
+              + " has lost its TaskManager (pid "
+              + cluster.taskManagerPid()
+              + "); its jobs wait for slots. Start a new one: ./streamfirst flink"
+              + " start-taskmanager");
+      return NOT_RUNNING;
+    }
     if (!cluster.isAlive() || overview.isEmpty()) {
       out.println(
           "The Flink cluster started from "
@@ -245,6 +258,31 @@ public final class FlinkCommand {
     return OK;
   }
 
+  private int startTaskManager(List<String> args) throws IOException {
+    if (!args.isEmpty()) {
+      throw new IllegalArgumentException("'flink start-taskmanager' takes no arguments");
+    }
+    FlinkSessionCluster cluster =
+        FlinkSessionCluster.find(home)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "no Flink cluster was started from "
+                            + home
+                            + "; start one: ./streamfirst flink start"));
+    out.println(
+        "Starting a new TaskManager for the JobManager at " + cluster.rest().uri() + " ...");
+    long begun = System.nanoTime();
+    FlinkSessionCluster replaced = cluster.startTaskManager(lib, START_TIMEOUT);
+    out.printf(
+        Locale.ROOT,
+        "TaskManager pid %d registered in %.1f s; jobs that lost theirs restart from their last"
+            + " checkpoint%n",
+        replaced.taskManagerPid(),
+        (System.nanoTime() - begun) / 1e9);
+    return OK;
+  }
+
   private static int parseInt(String flag) {
     String value = flag.substring(flag.indexOf('=') + 1);
     try {
@@ -274,5 +312,10 @@ public final class FlinkCommand {
     to.println("  stop                      stop both processes");
     to.println("  stop-job <job-id> [--drain] [--savepointDir=/abs/dir]");
     to.println("                            stop a streaming job with a savepoint, for an upgrade");
+    to.println("  start-taskmanager         start a TaskManager in place of one that died");
+    to.println("  resume <pipeline> [--checkpointDir=/abs/dir] [pipeline flags]");
+    to.println(
+        "                            run a pipeline from the newest retained checkpoint (after"
+            + " the JobManager was lost)");
   }
 }

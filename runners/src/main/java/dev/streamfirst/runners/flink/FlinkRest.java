@@ -187,6 +187,33 @@ public final class FlinkRest {
     return totals;
   }
 
+  /**
+   * The ids of the TaskManagers the JobManager lists (a dead one until its heartbeat times out).
+   */
+  public List<String> taskManagerIds() throws IOException {
+    List<String> ids = new ArrayList<>();
+    for (JsonNode taskManager : get("taskmanagers").path("taskmanagers")) {
+      ids.add(taskManager.path("id").asText());
+    }
+    return ids;
+  }
+
+  /** A checkpoint that completed: its number, and when it was triggered and completed. */
+  public record CompletedCheckpoint(long id, Instant triggered, Instant completed) {}
+
+  /** The job's latest completed checkpoint, if it has completed one. */
+  public Optional<CompletedCheckpoint> latestCheckpoint(String jobId) throws IOException {
+    JsonNode latest = get("jobs/" + jobId + "/checkpoints").path("latest").path("completed");
+    if (latest.isMissingNode() || latest.isNull() || !latest.has("id")) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new CompletedCheckpoint(
+            latest.path("id").asLong(),
+            Instant.ofEpochMilli(latest.path("trigger_timestamp").asLong()),
+            Instant.ofEpochMilli(latest.path("latest_ack_timestamp").asLong())));
+  }
+
   /** Cancels a job without a savepoint. */
   public void cancel(String jobId) throws IOException {
     send(

@@ -236,6 +236,96 @@ public final class FlinkSessionCluster {
     return stoppedAny;
   }
 
+  /**
+   * Starts a TaskManager in place of one that died (killed, crashed, out of memory) and returns the
+   * cluster with it, once the JobManager lists it. A streaming job that lost its TaskManager then
+   * gets its slots back and restarts from its last completed checkpoint, if its restart strategy
+   * allows (Flink's default with checkpointing does; {@code --numberOfExecutionRetries} sets one
+   * per job).
+   *
+   * <pre>{@code
+   * cluster = FlinkSessionCluster.find(home).orElseThrow().startTaskManager(lib, timeout);
+   * }</pre>
+   *
+   * @param lib the cluster's libraries, as it was started with
+   * @throws IllegalStateException if the JobManager is not running (start the cluster again) or the
+   *     TaskManager still runs
+   * @throws IOException if the new TaskManager fails to come up (with the end of its log)
+   */
+  public FlinkSessionCluster startTaskManager(Path lib, Duration timeout) throws IOException {
+    if (ours(jobManagerPid).isEmpty()) {
+      throw new IllegalStateException(
+          "the JobManager (pid "
+              + jobManagerPid
+              + ") of the Flink cluster in "
+              + home
+              + " is not running, so a TaskManager has nothing to join; start the whole cluster"
+              + " again: ./streamfirst flink stop && ./streamfirst flink start");
+    }
+    if (ours(taskManagerPid).isPresent()) {
+      throw new IllegalStateException(
+          "the TaskManager (pid "
+              + taskManagerPid
+              + ") of the Flink cluster in "
+              + home
+              + " still runs; a cluster here has one TaskManager");
+    }
+    requireLibraries(lib);
+    FlinkClusterSettings settings = FlinkClusterSettings.in(home, lib);
+    Instant begun = Instant.now();
+    // A resource id of our own, to tell the new TaskManager from the dead one, which the
+    // JobManager lists until its heartbeat times out.
+    String id = "taskmanager-" + begun.toEpochMilli();
+    List<List<String>> resources;
+    try {
+      resources = resourceParams(settings, "GET_TM_RESOURCE_PARAMS");
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    List<String> dynamic = new ArrayList<>(resources.get(1));
+    dynamic.addAll(List.of("-D", "taskmanager.resource-id=" + id));
+    Process taskManager =
+        launch(settings, id, TASK_MANAGER_CLASS, List.of(resources.get(0), dynamic));
+    FlinkSessionCluster cluster =
+        new FlinkSessionCluster(home, restPort, jobManagerPid, taskManager.pid(), started);
+    cluster.save();
+    Instant deadline = begun.plus(timeout);
+    FlinkRest rest = rest();
+    while (!rest.taskManagerIds().contains(id)) {
+      if (!taskManager.isAlive()) {
+        throw new IOException(
+            "the new Flink TaskManager exited while starting; the end of its log:\n"
+                + tail(logDir().resolve(id + ".log"), logDir().resolve(id + ".out")));
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new IOException(
+            "the new Flink TaskManager (pid "
+                + taskManager.pid()
+                + ") did not register with the JobManager within "
+                + timeout
+                + "; its log is "
+                + logDir().resolve(id + ".log"));
+      }
+      try {
+        Thread.sleep(POLL_EVERY.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for the new TaskManager", e);
+      }
+    }
+    return cluster;
+  }
+
+  /** Whether the JobManager runs (the TaskManager may have died). */
+  public boolean isJobManagerAlive() {
+    return ours(jobManagerPid).isPresent();
+  }
+
+  /** Whether the TaskManager runs. */
+  public boolean isTaskManagerAlive() {
+    return ours(taskManagerPid).isPresent();
+  }
+
   /** The process with this pid, if it is one of this cluster's (its command names our folder). */
   private Optional<ProcessHandle> ours(long pid) {
     return ProcessHandle.of(pid)

@@ -5,8 +5,10 @@ import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.Rule;
@@ -73,6 +75,28 @@ public class FlinkCommandTest {
   public void stopJob_withoutAnId_saysWhereIdsAre() {
     assertEquals(FlinkCommand.USAGE, run("stop-job"));
     assertThat(err(), containsString("'./streamfirst flink status' lists them"));
+  }
+
+  @Test
+  public void startTaskManager_withoutACluster_saysHowToStartOne() {
+    assertEquals(FlinkCommand.FAILED, run("start-taskmanager"));
+    assertThat(err(), containsString("no Flink cluster was started from "));
+    assertThat(err(), containsString("start one: ./streamfirst flink start"));
+  }
+
+  @Test
+  public void startTaskManager_whenTheJobManagerIsGone_saysToStartTheClusterAgain()
+      throws IOException {
+    Path home = Files.createDirectories(tmp.getRoot().toPath().resolve(".flink"));
+    // Pid 1 runs, but is not a process of this cluster.
+    Files.writeString(
+        home.resolve("cluster.properties"),
+        "rest.port=18998\njobmanager.pid=1\ntaskmanager.pid=1\nstarted=2026-12-03T10:00:00Z\n");
+
+    assertEquals(FlinkCommand.FAILED, run("start-taskmanager"));
+
+    assertThat(err(), containsString("the JobManager (pid 1) of the Flink cluster in " + home));
+    assertThat(err(), containsString("./streamfirst flink stop && ./streamfirst flink start"));
   }
 
   @Test

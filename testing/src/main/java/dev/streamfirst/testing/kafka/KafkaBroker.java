@@ -52,6 +52,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * their own topics ({@link #createTopic}). If the test JVM dies without running its hooks, the
  * broker notices that its parent is gone and exits by itself.
  *
+ * <p>For fault tests, a broker of one's own ({@link #start()}) can be killed as a crash would
+ * ({@link #kill()}) and started again on the same ports and data ({@link #restart()}).
+ *
  * <p>Needs {@code kafka-clients} on the test class path (it is optional here, so users who do not
  * test Kafka do not get it) and {@code dev.streamfirst:streamfirst-kafka-broker} as a test
  * dependency.
@@ -81,9 +84,10 @@ public final class KafkaBroker implements AutoCloseable {
   private static KafkaBroker shared;
 
   private final Path directory;
-  private final Process process;
   private final String bootstrapServers;
-  private final Admin admin;
+  // Replaced by restart(); guarded by this.
+  private volatile Process process;
+  private volatile Admin admin;
 
   private KafkaBroker(Path directory, Process process, String bootstrapServers, Admin admin) {
     this.directory = directory;
@@ -98,7 +102,7 @@ public final class KafkaBroker implements AutoCloseable {
    * @throws IllegalStateException if it cannot start, with the end of its log
    */
   public static synchronized KafkaBroker shared() {
-    if (shared == null || !shared.process.isAlive()) {
+    if (shared == null || !shared.isAlive()) {
       KafkaBroker broker = start();
       Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "stop-kafka-broker"));
       shared = broker;
@@ -253,6 +257,56 @@ public final class KafkaBroker implements AutoCloseable {
   /** The values of {@link #readAll}. */
   public List<String> readValues(String topic) {
     return readAll(topic).stream().map(ConsumerRecord::value).collect(Collectors.toList());
+  }
+
+  /** Whether the broker process runs. */
+  public synchronized boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /**
+   * Kills the broker process at once (SIGKILL), as a crash would: no controlled shutdown, open
+   * transactions left open. Its data stays for {@link #restart()}. Not for the {@link #shared()}
+   * broker, which other tests use.
+   */
+  public synchronized void kill() {
+    if (this == shared) {
+      throw new IllegalStateException(
+          "kill() is for a broker of one's own (start()), not shared()");
+    }
+    admin.close(Duration.ZERO);
+    process.destroyForcibly();
+    try {
+      if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("the Kafka broker did not die within " + STOP_TIMEOUT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while killing the Kafka broker", e);
+    }
+  }
+
+  /**
+   * Starts the broker again after {@link #kill()}, on the same ports and with the same data (its
+   * logs are recovered as after a crash), and returns once it answers metadata requests.
+   *
+   * @throws IllegalStateException if it still runs, or cannot start (with the end of its log)
+   */
+  public synchronized void restart() {
+    if (process.isAlive()) {
+      throw new IllegalStateException("the Kafka broker still runs; kill() it first");
+    }
+    try {
+      process = launch(brokerClasspath(), directory.resolve("server.properties"), logFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot restart the Kafka broker", e);
+    }
+    try {
+      admin = awaitReady(process, bootstrapServers, logFile());
+    } catch (RuntimeException e) {
+      process.destroyForcibly();
+      throw e;
+    }
   }
 
   /** Stops the broker and removes its data. Safe to call more than once. */
