@@ -509,14 +509,29 @@ public final class LatencyBenchmark {
   }
 
   private static void requireRunning(FlinkRest rest, String jobId) {
+    String state;
     try {
-      String state = rest.jobState(jobId);
+      state = jobStateRetrying(rest, jobId);
       if (FlinkRest.TERMINAL_STATES.contains(state)) {
         rest.awaitJobState(jobId, Set.of("RUNNING"), Duration.ZERO);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("job " + jobId + " stopped while being measured", e);
     }
+  }
+
+  /** The job's state; a loaded JobManager may miss a REST call or two, which is not a verdict. */
+  private static String jobStateRetrying(FlinkRest rest, String jobId) throws IOException {
+    IOException last = null;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      try {
+        return rest.jobState(jobId);
+      } catch (IOException e) {
+        last = e;
+        sleep(1000);
+      }
+    }
+    throw last;
   }
 
   private static void cancel(FlinkRest rest, String jobId) {
