@@ -25,6 +25,7 @@ public final class PreparedRun {
   static {
     // Options the launcher adds for Flink, so that they are accepted on the command line.
     PipelineOptionsFactory.register(FlinkNetworkOptions.class);
+    PipelineOptionsFactory.register(LaunchOptions.class);
   }
 
   private final PlannedRun plan;
@@ -44,7 +45,8 @@ public final class PreparedRun {
 
   /** Like {@link #of(PipelineDefinition, String...)} with other runner checks. */
   public static PreparedRun of(
-      PipelineDefinition<?> definition, RunnerChecks checks, String... flags) {
+      PipelineDefinition<?> definition, RunnerChecks checks, String... given) {
+    String[] flags = CommandLineFlags.of(definition.optionsClass()).normalize(given);
     PipelineOptions options =
         PipelineOptionsFactory.fromArgs(flags).withValidation().as(definition.optionsClass());
     if (!PlannedRun.givenOptionNames(flags).contains("appName")) {

@@ -154,7 +154,9 @@ public abstract class FileSource extends PTransform<PBegin, PCollection<String>>
   /** Keeps matching the pattern every {@code interval} and reads each new file: unbounded. */
   public FileSource watchEvery(Duration interval) {
     if (interval == null || interval.getMillis() <= 0) {
-      throw new IllegalArgumentException("watchEvery() must be positive, got " + interval);
+      throw new IllegalArgumentException(
+          "watchEvery() must be positive, got "
+              + (interval == null ? "null" : Durations.format(interval)));
     }
     return toBuilder().setWatchInterval(interval).build();
   }
@@ -162,7 +164,9 @@ public abstract class FileSource extends PTransform<PBegin, PCollection<String>>
   /** Ends a watching read once no new file has appeared for {@code idle}. */
   public FileSource stopAfterIdle(Duration idle) {
     if (idle == null || idle.getMillis() <= 0) {
-      throw new IllegalArgumentException("stopAfterIdle() must be positive, got " + idle);
+      throw new IllegalArgumentException(
+          "stopAfterIdle() must be positive, got "
+              + (idle == null ? "null" : Durations.format(idle)));
     }
     if (watchInterval() == null) {
       throw new IllegalArgumentException(

@@ -124,6 +124,25 @@ public final class OutputDirectory {
     }
   }
 
+  /** What the sink's files in the directory hold now: how many files, how many lines. */
+  public Written written() throws IOException {
+    long files = 0;
+    long lines = 0;
+    for (Path entry : entries()) {
+      String name = entry.getFileName().toString();
+      if (Files.isRegularFile(entry) && !name.startsWith(TEMP_PREFIX) && isOurs(entry)) {
+        files++;
+        try (Stream<String> text = Files.lines(entry)) {
+          lines += text.filter(l -> !l.isEmpty()).count();
+        }
+      }
+    }
+    return new Written(files, lines);
+  }
+
+  /** The files of a sink in its directory and the lines (elements) in them. */
+  public record Written(long files, long lines) {}
+
   private List<Path> entries() throws IOException {
     List<Path> entries = new ArrayList<>();
     if (!Files.isDirectory(directory)) {

@@ -242,7 +242,8 @@ public abstract class WindowSpec implements Serializable {
 
   private static void checkPositive(String what, Duration d) {
     if (d == null || d.getMillis() <= 0) {
-      throw new IllegalArgumentException(what + " must be positive, got " + d);
+      throw new IllegalArgumentException(
+          what + " must be positive, got " + (d == null ? "null" : Durations.format(d)));
     }
   }
 }
