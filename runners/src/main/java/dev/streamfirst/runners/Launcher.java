@@ -28,7 +28,6 @@ import java.util.function.Supplier;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.joda.time.Duration;
 
 /**
@@ -44,6 +43,8 @@ public final class Launcher {
   static final int FAILED = 1;
   static final int USAGE = 2;
   static final int INTERRUPTED = 130;
+  private static final String KAFKA_NETWORK_LOG =
+      "org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient";
 
   private static final String DEFAULT_PIPELINE = "rollup";
   private static final Duration PROGRESS_EVERY = Duration.standardSeconds(2);
@@ -60,6 +61,11 @@ public final class Launcher {
   }
 
   public static void main(String[] args) {
+    // The launcher says itself when a Kafka broker does not answer (LocalIoPreflight); the
+    // client's warning per reconnect attempt would only bury that line.
+    if (System.getProperty(KAFKA_NETWORK_LOG) == null) {
+      System.setProperty(KAFKA_NETWORK_LOG, "error");
+    }
     Launcher launcher = new Launcher(System.out, System.err);
     try {
       // Ctrl-C stops a run the way a user means it: cancel, say what was written, clean up. Only
@@ -135,8 +141,13 @@ public final class Launcher {
     }
     PipelineDefinition<?> definition = found.get();
     if (Arrays.stream(flags).anyMatch(Launcher::isHelp)) {
-      PipelineOptionsFactory.register(definition.optionsClass());
-      PipelineOptionsFactory.printHelp(out, definition.optionsClass());
+      String runner =
+          Arrays.stream(flags)
+              .filter(f -> f.startsWith("--runner="))
+              .map(f -> f.substring("--runner=".length()))
+              .findFirst()
+              .orElse(null);
+      OptionsHelp.print(out, definition, runner);
       return OK;
     }
 
@@ -151,6 +162,10 @@ public final class Launcher {
       err.println("error: " + e.getMessage());
       err.println("(run './streamfirst run " + name + " --help' for every option)");
       return USAGE;
+    } catch (IllegalStateException e) {
+      // Building can ask a server (a Kafka replay looks up its offsets): one line, no trace.
+      err.println("error: " + e.getMessage());
+      return FAILED;
     }
 
     LocalIoPreflight preflight;
@@ -263,10 +278,7 @@ public final class Launcher {
       finished.set(true);
       RunSummary summary = RunSummary.of(result, started);
       if (stopRequested.get() && state == PipelineResult.State.CANCELLED) {
-        err.println();
-        err.println(summary.describe("Stopped", List.of()));
-        reportWritten(directories, options);
-        return OK;
+        return stopped(summary, directories, options);
       }
       if (state != PipelineResult.State.DONE) {
         err.println("error: the pipeline ended " + state);
@@ -277,6 +289,11 @@ public final class Launcher {
       return OK;
     } catch (RuntimeException e) {
       finished.set(true);
+      if (stopRequested.get()) {
+        // DirectRunner's executor may refuse work already queued as the cancel shuts it down;
+        // that is the stop the user asked for, not a failure.
+        return stopped(RunSummary.of(result, started), directories, options);
+      }
       err.println("error: the pipeline failed: " + rootMessage(e));
       return FAILED;
     } finally {
@@ -287,6 +304,14 @@ public final class Launcher {
         // Already shutting down.
       }
     }
+  }
+
+  private int stopped(
+      RunSummary summary, Map<String, OutputDirectory> directories, PipelineOptions options) {
+    err.println();
+    err.println(summary.describe("Stopped", List.of()));
+    reportWritten(directories, options);
+    return OK;
   }
 
   /**

@@ -1,11 +1,15 @@
 package dev.streamfirst.runners;
 
+import dev.streamfirst.io.Secrets;
 import dev.streamfirst.io.Sinks;
 import dev.streamfirst.io.Sources;
 import dev.streamfirst.io.file.FileSink;
 import dev.streamfirst.io.file.FileSource;
 import dev.streamfirst.io.file.InputFiles;
 import dev.streamfirst.io.file.OutputDirectory;
+import dev.streamfirst.io.kafka.BrokerCheck;
+import dev.streamfirst.io.kafka.KafkaSink;
+import dev.streamfirst.io.kafka.KafkaSource;
 import dev.streamfirst.pipelines.options.AlertOptions;
 import dev.streamfirst.pipelines.options.InvalidOptionsException;
 import dev.streamfirst.pipelines.options.SinkOptions;
@@ -21,10 +25,10 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.PTransform;
 
 /**
- * The checks of local files that can only be made on the machine, just before a run: a {@code
- * file://} source that matches nothing, a sink directory that cannot be written or that holds an
- * earlier run's output. Options are checked when the pipeline is built; these look at the disk, so
- * a mistake fails in a second rather than after all input was read.
+ * The checks that can only be made on the machine, just before a run: a {@code file://} source that
+ * matches nothing, a sink directory that cannot be written or that holds an earlier run's output, a
+ * Kafka cluster that does not answer. Options are checked when the pipeline is built; these look at
+ * the disk, so a mistake fails in a second rather than after all input was read.
  *
  * <p>On Dataflow a {@code file://} path is a worker's disk, not this machine's, so nothing is
  * checked there. A Flink job restored from a savepoint continues its earlier output, which is then
@@ -35,6 +39,7 @@ final class LocalIoPreflight {
   private final List<String> warnings = new ArrayList<>();
   private final Map<String, OutputDirectory> outputs = new LinkedHashMap<>();
   private final Map<String, OutputDirectory> byOption = new LinkedHashMap<>();
+  private final java.util.Set<String> askedBrokers = new java.util.HashSet<>();
   private final boolean overwrite;
   private final boolean continuing;
 
@@ -67,6 +72,9 @@ final class LocalIoPreflight {
 
   private void source(String option, String uri) {
     PTransform<?, ?> source = parse(() -> Sources.read(uri));
+    if (source instanceof KafkaSource kafka) {
+      broker(option, uri, kafka.bootstrapServers(), kafka.clientProperties());
+    }
     if (source instanceof FileSource file) {
       InputFiles input = InputFiles.of(file);
       input.problem().ifPresent(p -> problems.add("--" + option + "=" + uri + ": " + p));
@@ -76,6 +84,9 @@ final class LocalIoPreflight {
 
   private void sink(String option, String uri, boolean continuing) {
     PTransform<?, ?> sink = parse(() -> Sinks.write(uri));
+    if (sink instanceof KafkaSink kafka) {
+      broker(option, uri, kafka.bootstrapServers(), kafka.clientProperties());
+    }
     if (sink instanceof FileSink file) {
       OutputDirectory dir = OutputDirectory.of(file);
       byOption.put(option, dir);
@@ -86,6 +97,15 @@ final class LocalIoPreflight {
       dir.problem(overwrite || continuing)
           .ifPresent(p -> problems.add("--" + option + "=" + uri + ": " + p));
       outputs.put(dir.path().toString(), dir);
+    }
+  }
+
+  private void broker(
+      String option, String uri, String servers, Map<String, String> clientProperties) {
+    // One question per cluster, however many options name it.
+    if (askedBrokers.add(servers)) {
+      BrokerCheck.problem(servers, clientProperties)
+          .ifPresent(p -> problems.add("--" + option + "=" + Secrets.maskUri(uri) + ": " + p));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.streamfirst.runners;
 
 import dev.streamfirst.pipelines.PipelineDefinition;
+import dev.streamfirst.pipelines.options.CommandLineFlags;
 import dev.streamfirst.runners.flink.FlinkNetworkOptions;
 import org.apache.beam.runners.flink.CorrectedFlinkRunner;
 import org.apache.beam.runners.flink.FlinkRunner;

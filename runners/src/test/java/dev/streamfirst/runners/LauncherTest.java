@@ -351,6 +351,57 @@ public class LauncherTest {
     }
   }
 
+  @Test
+  public void help_isGroupedByWhatUsersDo_withoutJavaNames() {
+    assertEquals(Launcher.OK, launch("run", "rollup", "--help"));
+
+    String help = out();
+    for (String heading :
+        List.of(
+            "\nInput\n", "\nOutput\n", "\nWindowing\n", "\nDedup\n", "\nRunner: DirectRunner\n")) {
+      assertThat(help, containsString(heading));
+    }
+    assertThat(help, containsString("--panes=ACCUMULATING|DISCARDING   (default: ACCUMULATING)"));
+    assertThat(help, containsString("--overwrite=true|false"));
+    assertThat(help, containsString("--runner=FlinkRunner or --runner=DataflowRunner"));
+    assertThat(help, not(containsString("dev.streamfirst")));
+    assertThat(help, not(containsString("org.apache")));
+    assertThat(help, not(containsString("--flinkMaster")));
+    assertThat(help.lines().count(), org.hamcrest.Matchers.lessThan(140L));
+  }
+
+  @Test
+  public void help_showsTheChosenRunnersOwnOptions() {
+    assertEquals(Launcher.OK, launch("run", "rollup", "--runner=FlinkRunner", "--help"));
+
+    assertThat(out(), containsString("\nRunner: FlinkRunner\n"));
+    assertThat(out(), containsString("--flinkMaster=<text>"));
+    assertThat(out(), containsString("--networkBufferTimeoutMs=<number>"));
+  }
+
+  @Test
+  public void unreachableKafkaBroker_failsInSecondsWithOneLine() throws IOException {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    long started = System.nanoTime();
+
+    int code = launch("run", "rollup", "--source=kafka://localhost:" + port + "/events");
+
+    assertEquals(Launcher.USAGE, code);
+    assertThat((System.nanoTime() - started) / 1_000_000_000L, org.hamcrest.Matchers.lessThan(20L));
+    assertThat(
+        err(),
+        containsString(
+            "--source=kafka://localhost:"
+                + port
+                + "/events: no Kafka broker answered at localhost:"
+                + port));
+    assertThat(err(), not(containsString("Exception")));
+    assertThat(err(), not(containsString("Running")));
+  }
+
   private static List<String> lines(Path dir) throws IOException {
     List<String> lines = new ArrayList<>();
     try (Stream<Path> files = Files.walk(dir)) {

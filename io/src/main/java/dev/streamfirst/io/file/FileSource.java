@@ -32,7 +32,8 @@ import org.joda.time.Duration;
  * at that interval and every new file is read once, so the output is unbounded. A file should
  * appear whole (written elsewhere, then moved in), because it is read once, when first seen. It
  * goes on until cancelled, or, with {@link #stopAfterIdle} ({@code &stopAfter=5m}), until no new
- * file has appeared for that long. An empty match is fine here: files are expected later.
+ * file has appeared for that long, counted from the start when none ever appears. An empty match is
+ * fine here: files are expected later.
  *
  * <pre>{@code
  * PCollection<String> lines = p.apply("ReadEvents", FileSource.from("/data/in/*.jsonl"));
@@ -185,7 +186,7 @@ public abstract class FileSource extends PTransform<PBegin, PCollection<String>>
     }
     Duration idle = stopAfterIdle();
     Watch.Growth.TerminationCondition<String, ?> stop =
-        idle == null ? Watch.Growth.never() : Watch.Growth.afterTimeSinceNewOutput(idle);
+        idle == null ? Watch.Growth.never() : new StopWhenIdle<>(idle);
     return begin.apply(
         "WatchLines",
         TextIO.read()

@@ -37,6 +37,14 @@ public class WindowSpecTest {
   }
 
   @Test
+  public void pattern_takesTheKindInAnyCase_asParseDoes() {
+    for (String good : new String[] {"FIXED:1m", "Sliding:5m/1m", "SESSION:30s", "GLOBAL"}) {
+      assertTrue(good, good.matches(WindowSpec.PATTERN));
+      WindowSpec.parse(good);
+    }
+  }
+
+  @Test
   public void pattern_refusesWhatParseRefuses() {
     for (String bad : new String[] {"fixd:1m", "fixed:", "sliding:5m", "session:soon"}) {
       assertFalse(bad, bad.matches(WindowSpec.PATTERN));

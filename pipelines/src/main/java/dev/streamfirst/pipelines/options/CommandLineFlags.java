@@ -1,6 +1,5 @@
-package dev.streamfirst.runners;
+package dev.streamfirst.pipelines.options;
 
-import dev.streamfirst.pipelines.options.InvalidOptionsException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -20,13 +19,14 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * Reads the command line the way people write it, before Beam parses it, so that a mistake is told
  * in the user's words rather than a library's: an unknown flag with the option it most likely
  * meant, a flag given twice, an enum value in any case ({@code --panes=discarding}, as {@code
- * --window=FIXED:1m} is taken in any case) or not one of the constants.
+ * --window=FIXED:1m} is taken in any case) or not one of the constants. The launcher and a template
+ * launch both read flags through here, so they take the same values.
  *
  * <pre>{@code
  * String[] flags = CommandLineFlags.of(RollupOptions.class).normalize(args);
  * }</pre>
  */
-final class CommandLineFlags {
+public final class CommandLineFlags {
   private final Map<String, Class<?>> properties;
 
   private CommandLineFlags(Map<String, Class<?>> properties) {
@@ -34,7 +34,7 @@ final class CommandLineFlags {
   }
 
   /** The flags of {@code optionsClass} and of every options interface registered with Beam. */
-  static CommandLineFlags of(Class<? extends PipelineOptions> optionsClass) {
+  public static CommandLineFlags of(Class<? extends PipelineOptions> optionsClass) {
     Set<Class<? extends PipelineOptions>> interfaces =
         new LinkedHashSet<>(PipelineOptionsFactory.getRegisteredOptions());
     interfaces.add(optionsClass);
@@ -53,7 +53,7 @@ final class CommandLineFlags {
    *
    * @throws InvalidOptionsException naming each unknown, repeated or misvalued flag
    */
-  String[] normalize(String... flags) {
+  public String[] normalize(String... flags) {
     List<String> problems = new ArrayList<>();
     Map<String, List<String>> seen = new LinkedHashMap<>();
     String[] result = Arrays.copyOf(flags, flags.length);
@@ -113,7 +113,7 @@ final class CommandLineFlags {
   }
 
   /** The known option closest to {@code name}, if one is close enough to be a slip. */
-  Optional<String> suggestion(String name) {
+  public Optional<String> suggestion(String name) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : properties.keySet()) {
