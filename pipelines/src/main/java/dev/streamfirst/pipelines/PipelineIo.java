@@ -2,12 +2,18 @@ package dev.streamfirst.pipelines;
 
 import dev.streamfirst.io.Sinks;
 import dev.streamfirst.io.Sources;
+import dev.streamfirst.io.console.ConsoleSink;
+import dev.streamfirst.io.generator.GenerateEvents;
+import dev.streamfirst.io.postgres.PostgresSink;
+import dev.streamfirst.io.redis.RedisSink;
 import dev.streamfirst.pipelines.options.OptionChecks;
 import dev.streamfirst.pipelines.options.SinkOptions;
 import dev.streamfirst.pipelines.options.SourceOptions;
 import dev.streamfirst.transforms.errors.DeadLetter;
+import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
 import java.util.function.BiFunction;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.SerializableFunction;
@@ -31,6 +37,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * }</pre>
  */
 public final class PipelineIo<S> {
+  /** The field that marks dead letters printed to the console beside rows. */
+  public static final String DEAD_LETTER_MARKER = "dead_letter";
+
   private final Pipeline pipeline;
   private final S settings;
   private final PTransform<PBegin, PCollection<String>> source;
@@ -61,9 +70,28 @@ public final class PipelineIo<S> {
     OptionChecks checks = new OptionChecks();
     PTransform<PBegin, PCollection<String>> source =
         checks.parse("source", options.getSource(), Sources::read);
+    checks.require(
+        !(source instanceof GenerateEvents generator
+            && !generator.spec().isUnbounded()
+            && generator.spec().late() > 0),
+        "source",
+        options.getSource(),
+        "late= has no effect on a bounded generator (count= without rate=): a bounded input's"
+            + " watermark waits for all of it, so none of it is late; add rate=N to make the"
+            + " generator unbounded, or drop late=");
     PTransform<PCollection<String>, PDone> sink = sink("sink", options.getSink(), checks);
     PTransform<PCollection<String>, PDone> deadLetterSink =
         sink("deadLetter", options.getDeadLetter(), checks);
+    checks.require(
+        !(deadLetterSink instanceof PostgresSink || deadLetterSink instanceof RedisSink),
+        "deadLetter",
+        options.getDeadLetter(),
+        "the stores take result rows only (upserts by key and window); send dead letters to"
+            + " file:, console:, kafka: or pubsub:, e.g. --deadLetter=file:///data/dead-letters");
+    if (deadLetterSink instanceof ConsoleSink console) {
+      // Rows and dead letters share the console: each dead letter says what it is.
+      deadLetterSink = console.markedWith(DEAD_LETTER_MARKER);
+    }
     S settings = readSettings.apply(options, checks);
     checks.throwIfAny();
     return new PipelineIo<>(Pipeline.create(options), settings, source, sink, deadLetterSink);
@@ -108,9 +136,34 @@ public final class PipelineIo<S> {
       SerializableFunction<T, String> toJson,
       String writeStep,
       PTransform<PCollection<String>, PDone> sink) {
+    String what = writeStep.startsWith("Write") ? writeStep.substring("Write".length()) : writeStep;
     items
-        .apply(toJsonStep, MapElements.into(TypeDescriptors.strings()).via(toJson))
+        .apply(
+            toJsonStep,
+            MapElements.into(TypeDescriptors.strings())
+                .via(new CountedToJson<>(toJson, StreamfirstMetrics.output(what))))
         .apply(writeStep, sink);
+  }
+
+  /** Turns items into JSON and counts them, so a summary can say what a pipeline wrote. */
+  private static final class CountedToJson<T> implements SerializableFunction<T, String> {
+    private final SerializableFunction<T, String> toJson;
+    private final String counterName;
+    private transient Counter counter;
+
+    CountedToJson(SerializableFunction<T, String> toJson, String counterName) {
+      this.toJson = toJson;
+      this.counterName = counterName;
+    }
+
+    @Override
+    public String apply(T item) {
+      if (counter == null) {
+        counter = StreamfirstMetrics.counter(counterName);
+      }
+      counter.inc();
+      return toJson.apply(item);
+    }
   }
 
   /** The result sink, for outputs whose steps are named otherwise. */

@@ -1,9 +1,12 @@
 package dev.streamfirst.runners;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.streamfirst.io.Secrets;
+import dev.streamfirst.io.file.OutputDirectory;
 import dev.streamfirst.pipelines.PipelineCatalog;
 import dev.streamfirst.pipelines.PipelineDefinition;
 import dev.streamfirst.pipelines.options.InvalidOptionsException;
+import dev.streamfirst.pipelines.options.SinkOptions;
 import dev.streamfirst.runners.dataflow.DataflowSpecs;
 import dev.streamfirst.runners.dataflow.offline.JobSpecs;
 import dev.streamfirst.runners.flink.FlinkCommand;
@@ -19,13 +22,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.joda.time.Duration;
 
 /**
@@ -40,12 +43,18 @@ public final class Launcher {
   static final int OK = 0;
   static final int FAILED = 1;
   static final int USAGE = 2;
+  static final int INTERRUPTED = 130;
+  private static final String KAFKA_NETWORK_LOG =
+      "org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient";
 
   private static final String DEFAULT_PIPELINE = "rollup";
   private static final Duration PROGRESS_EVERY = Duration.standardSeconds(2);
+  private static final Duration POLL_EVERY = Duration.millis(200);
 
   private final PrintStream out;
   private final PrintStream err;
+  private final AtomicBoolean stopRequested = new AtomicBoolean(false);
+  private volatile Runnable onStop;
 
   /** A launcher that writes to these streams; {@link #run} is the whole command line. */
   public Launcher(PrintStream out, PrintStream err) {
@@ -54,7 +63,40 @@ public final class Launcher {
   }
 
   public static void main(String[] args) {
-    System.exit(new Launcher(System.out, System.err).run(args));
+    // The launcher says itself when a Kafka broker does not answer (LocalIoPreflight); the
+    // client's warning per reconnect attempt would only bury that line.
+    if (System.getProperty(KAFKA_NETWORK_LOG) == null) {
+      System.setProperty(KAFKA_NETWORK_LOG, "error");
+    }
+    Launcher launcher = new Launcher(System.out, System.err);
+    try {
+      // Ctrl-C stops a run the way a user means it: cancel, say what was written, clean up. Only
+      // when nothing is running yet (or a second Ctrl-C) does the launcher just exit.
+      sun.misc.Signal.handle(
+          new sun.misc.Signal("INT"),
+          signal -> {
+            if (!launcher.requestStop()) {
+              System.exit(INTERRUPTED);
+            }
+          });
+    } catch (IllegalArgumentException e) {
+      // No SIGINT on this platform: the JVM's own handling stays.
+    }
+    System.exit(launcher.run(args));
+  }
+
+  /**
+   * Asks the running pipeline to stop, as Ctrl-C does.
+   *
+   * @return false when there is nothing to stop (or a stop was already asked for)
+   */
+  boolean requestStop() {
+    Runnable action = onStop;
+    if (action == null || !stopRequested.compareAndSet(false, true)) {
+      return false;
+    }
+    action.run();
+    return true;
   }
 
   /**
@@ -108,8 +150,13 @@ public final class Launcher {
     }
     PipelineDefinition<?> definition = found.get();
     if (Arrays.stream(flags).anyMatch(Launcher::isHelp)) {
-      PipelineOptionsFactory.register(definition.optionsClass());
-      PipelineOptionsFactory.printHelp(out, definition.optionsClass());
+      String runner =
+          Arrays.stream(flags)
+              .filter(f -> f.startsWith("--runner="))
+              .map(f -> f.substring("--runner=".length()))
+              .findFirst()
+              .orElse(null);
+      OptionsHelp.print(out, definition, runner);
       return OK;
     }
 
@@ -124,10 +171,32 @@ public final class Launcher {
       err.println("error: " + e.getMessage());
       err.println("(run './streamfirst run " + name + " --help' for every option)");
       return USAGE;
+    } catch (IllegalStateException e) {
+      // Building can ask a server (a Kafka replay looks up its offsets): one line, no trace.
+      err.println("error: " + e.getMessage());
+      return FAILED;
+    }
+
+    LocalIoPreflight preflight;
+    try {
+      preflight = LocalIoPreflight.check(prepared.plan());
+      preflight.throwIfAny();
+    } catch (InvalidOptionsException e) {
+      err.println("error: " + e.getMessage());
+      return USAGE;
+    }
+    preflight.warnings().forEach(w -> err.println("warning: " + w));
+    try {
+      preflight.clearEarlierOutput();
+    } catch (java.io.UncheckedIOException e) {
+      err.println("error: " + e.getMessage());
+      return FAILED;
     }
 
     PipelineOptions options = prepared.options();
-    out.println(
+    // Only what the pipeline writes goes to stdout (a console: sink), so it can be piped; what
+    // the launcher says goes to stderr.
+    err.println(
         "Running "
             + name
             + " on "
@@ -135,7 +204,7 @@ public final class Launcher {
             + RunnerDefaults.flinkCluster(options).map(c -> " at " + c).orElse("")
             + " — "
             + RunSummary.describeIo(options));
-    return execute(prepared.pipeline());
+    return execute(prepared.pipeline(), prepared.plan().outputs(), preflight.outputsByOption());
   }
 
   /**
@@ -187,7 +256,7 @@ public final class Launcher {
       err.println("error: " + e.getMessage());
       return USAGE;
     }
-    out.println(
+    err.println(
         "Resuming from checkpoint "
             + checkpoint.number()
             + " of job "
@@ -200,14 +269,15 @@ public final class Launcher {
     return runPipeline(pipelineArgs.toArray(new String[0]));
   }
 
-  private int execute(Pipeline pipeline) {
+  private int execute(
+      Pipeline pipeline, List<String> outputs, Map<String, OutputDirectory> directories) {
     long started = System.nanoTime();
     PipelineResult result = PreparedRun.submit(pipeline);
     PipelineOptions options = pipeline.getOptions();
     Optional<FlinkRest.Job> onCluster = clusterJob(options);
     onCluster.ifPresent(
         job ->
-            out.println(
+            err.println(
                 "Submitted Flink job "
                     + job.id()
                     + " — web UI http://"
@@ -227,15 +297,15 @@ public final class Launcher {
         new Thread(
             () -> {
               if (!finished.get()) {
-                out.println();
+                err.println();
                 if (outlives) {
                   // A cluster or Dataflow job belongs to its service: leaving the launcher only
                   // stops following it.
-                  out.println(progress.get().describe("Left running"));
-                  out.println(stopHint(options));
+                  err.println(progress.get().describe("Left running", outputs));
+                  err.println(stopHint(options));
                   return;
                 }
-                out.println(RunSummary.of(result, started).describe("Stopped"));
+                err.println(RunSummary.of(result, started).describe("Stopped", outputs));
                 try {
                   result.cancel();
                 } catch (Exception ignored) {
@@ -244,33 +314,111 @@ public final class Launcher {
               }
             });
     Runtime.getRuntime().addShutdownHook(onInterrupt);
+    onStop =
+        () -> {
+          if (!outlives) {
+            try {
+              result.cancel();
+            } catch (IOException | RuntimeException e) {
+              err.println("error: the pipeline could not be cancelled: " + rootMessage(e));
+            }
+          }
+        };
     try {
       PipelineResult.State state;
+      long nextProgress = System.nanoTime() + PROGRESS_EVERY.getMillis() * 1_000_000L;
       while (true) {
-        state = result.waitUntilFinish(PROGRESS_EVERY);
+        state = result.waitUntilFinish(POLL_EVERY);
         if (state != null && state.isTerminal()) {
           break;
         }
-        out.println(progress.get().progressLine());
+        if (stopRequested.get() && outlives) {
+          // A cluster or Dataflow job belongs to its service: leaving the launcher only stops
+          // following it.
+          finished.set(true);
+          err.println();
+          err.println(progress.get().describe("Left running", outputs));
+          err.println(stopHint(options));
+          return OK;
+        }
+        if (System.nanoTime() >= nextProgress) {
+          err.println(progress.get().progressLine(outputs));
+          nextProgress += PROGRESS_EVERY.getMillis() * 1_000_000L;
+        }
       }
       finished.set(true);
       RunSummary summary = RunSummary.of(result, started);
+      if (stopRequested.get() && state == PipelineResult.State.CANCELLED) {
+        return stopped(summary, directories, options);
+      }
       if (state != PipelineResult.State.DONE) {
         err.println("error: the pipeline ended " + state);
-        out.println(summary.describe("Ended " + state));
+        err.println(summary.describe("Ended " + state, outputs));
         return FAILED;
       }
-      out.println(summary.describe("Done"));
+      err.println(summary.describe("Done", outputs));
       return OK;
     } catch (RuntimeException e) {
       finished.set(true);
+      if (stopRequested.get()) {
+        // DirectRunner's executor may refuse work already queued as the cancel shuts it down;
+        // that is the stop the user asked for, not a failure.
+        return stopped(RunSummary.of(result, started), directories, options);
+      }
       err.println("error: the pipeline failed: " + rootMessage(e));
       return FAILED;
     } finally {
+      onStop = null;
       try {
         Runtime.getRuntime().removeShutdownHook(onInterrupt);
       } catch (IllegalStateException ignored) {
         // Already shutting down.
+      }
+    }
+  }
+
+  private int stopped(
+      RunSummary summary, Map<String, OutputDirectory> directories, PipelineOptions options) {
+    err.println();
+    err.println(summary.describe("Stopped", List.of()));
+    reportWritten(directories, options);
+    return OK;
+  }
+
+  /**
+   * After a stop: what the files hold, counted in them (rows still inside the pipeline when it was
+   * cancelled never reach them), and the unfinished temporary files removed.
+   */
+  private void reportWritten(Map<String, OutputDirectory> directories, PipelineOptions options) {
+    err.println("Written before the stop:");
+    for (Map.Entry<String, OutputDirectory> e : directories.entrySet()) {
+      OutputDirectory dir = e.getValue();
+      try {
+        dir.clearStaging();
+        OutputDirectory.Written written = dir.written();
+        err.printf(
+            Locale.ROOT,
+            "  --%s: %,d lines in %,d file%s under %s%n",
+            e.getKey(),
+            written.lines(),
+            written.files(),
+            written.files() == 1 ? "" : "s",
+            dir.path());
+      } catch (IOException ex) {
+        err.println("  --" + e.getKey() + ": cannot read " + dir.path() + ": " + ex.getMessage());
+      }
+    }
+    if (options instanceof SinkOptions sinks) {
+      for (Map.Entry<String, String> sink :
+          Map.of("sink", sinks.getSink(), "deadLetter", sinks.getDeadLetter()).entrySet()) {
+        if (!directories.containsKey(sink.getKey())) {
+          err.println(
+              "  --"
+                  + sink.getKey()
+                  + "="
+                  + Secrets.maskUri(sink.getValue())
+                  + ": whatever it had received when the run was cancelled");
+        }
       }
     }
   }

@@ -29,18 +29,21 @@ public final class PlannedRun {
   private final Map<String, String> given;
   private final boolean unbounded;
   private final List<PTransform<?, ?>> transforms;
+  private final List<String> outputs;
 
   private PlannedRun(
       PipelineOptions options,
       Pipeline pipeline,
       Map<String, String> given,
       boolean unbounded,
-      List<PTransform<?, ?>> transforms) {
+      List<PTransform<?, ?>> transforms,
+      List<String> outputs) {
     this.options = options;
     this.pipeline = pipeline;
     this.given = given;
     this.unbounded = unbounded;
     this.transforms = transforms;
+    this.outputs = outputs;
   }
 
   /** Looks at the built {@code pipeline}; {@code flags} are the command-line flags as given. */
@@ -52,7 +55,8 @@ public final class PlannedRun {
         pipeline,
         givenOptions(flags),
         shape.unbounded,
-        Collections.unmodifiableList(shape.transforms));
+        Collections.unmodifiableList(shape.transforms),
+        List.copyOf(shape.outputs));
   }
 
   /** The option names among {@code flags}: {@code --a=1 --b} gives {@code a, b}. */
@@ -130,14 +134,31 @@ public final class PlannedRun {
     return transforms;
   }
 
+  /**
+   * What the pipeline writes besides dead letters, as its top-level write steps name it: {@code
+   * WriteRows} and {@code WriteAlerts} give {@code Rows, Alerts}.
+   */
+  public List<String> outputs() {
+    return outputs;
+  }
+
   private static final class Shape extends Pipeline.PipelineVisitor.Defaults {
+    private static final String WRITE = "Write";
     private boolean unbounded;
     private final List<PTransform<?, ?>> transforms = new ArrayList<>();
+    private final List<String> outputs = new ArrayList<>();
 
     @Override
     public CompositeBehavior enterCompositeTransform(TransformHierarchy.Node node) {
       if (node.getTransform() != null) {
         transforms.add(node.getTransform());
+        String name = node.getFullName();
+        if (name.startsWith(WRITE)
+            && name.length() > WRITE.length()
+            && !name.contains("/")
+            && !name.equals("WriteDeadLetters")) {
+          outputs.add(name.substring(WRITE.length()));
+        }
       }
       return CompositeBehavior.ENTER_TRANSFORM;
     }

@@ -1,6 +1,7 @@
 package dev.streamfirst.runners;
 
 import dev.streamfirst.pipelines.PipelineDefinition;
+import dev.streamfirst.pipelines.options.CommandLineFlags;
 import dev.streamfirst.runners.flink.FlinkNetworkOptions;
 import org.apache.beam.runners.flink.CorrectedFlinkRunner;
 import org.apache.beam.runners.flink.FlinkRunner;
@@ -25,6 +26,7 @@ public final class PreparedRun {
   static {
     // Options the launcher adds for Flink, so that they are accepted on the command line.
     PipelineOptionsFactory.register(FlinkNetworkOptions.class);
+    PipelineOptionsFactory.register(LaunchOptions.class);
   }
 
   private final PlannedRun plan;
@@ -44,7 +46,8 @@ public final class PreparedRun {
 
   /** Like {@link #of(PipelineDefinition, String...)} with other runner checks. */
   public static PreparedRun of(
-      PipelineDefinition<?> definition, RunnerChecks checks, String... flags) {
+      PipelineDefinition<?> definition, RunnerChecks checks, String... given) {
+    String[] flags = CommandLineFlags.of(definition.optionsClass()).normalize(given);
     PipelineOptions options =
         PipelineOptionsFactory.fromArgs(flags).withValidation().as(definition.optionsClass());
     if (!PlannedRun.givenOptionNames(flags).contains("appName")) {

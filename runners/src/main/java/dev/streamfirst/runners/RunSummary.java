@@ -4,7 +4,9 @@ import dev.streamfirst.io.Secrets;
 import dev.streamfirst.pipelines.options.SinkOptions;
 import dev.streamfirst.pipelines.options.SourceOptions;
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.beam.sdk.PipelineResult;
@@ -61,32 +63,76 @@ final class RunSummary {
     return counters.getOrDefault(name, 0L);
   }
 
-  String progressLine() {
-    return String.format(
-        Locale.ROOT,
-        "  [%6.1fs] read %,d · valid %,d · duplicates %,d · dead letters %,d · rows %,d",
-        seconds,
-        get(StreamfirstMetrics.EVENTS_READ),
-        get(StreamfirstMetrics.EVENTS_VALID),
-        get(StreamfirstMetrics.DUPLICATES_DROPPED),
-        get(StreamfirstMetrics.DEAD_LETTERS),
-        get(StreamfirstMetrics.ROWS_WRITTEN));
+  /**
+   * The progress so far; {@code outputs} are the pipeline's outputs besides dead letters, as its
+   * write steps name them ({@code Rows}, {@code Alerts}; see {@link PlannedRun#outputs()}).
+   */
+  String progressLine(List<String> outputs) {
+    StringBuilder line =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "  [%6.1fs] read %,d · valid %,d · duplicates %,d · dead letters %,d",
+                seconds,
+                read(),
+                get(StreamfirstMetrics.EVENTS_VALID),
+                get(StreamfirstMetrics.DUPLICATES_DROPPED),
+                get(StreamfirstMetrics.DEAD_LETTERS)));
+    for (String output : outputs) {
+      line.append(String.format(Locale.ROOT, " · %s %,d", label(output), output(output)));
+    }
+    return line.toString();
   }
 
-  String describe(String verb) {
-    long read = get(StreamfirstMetrics.EVENTS_READ);
+  String describe(String verb, List<String> outputs) {
+    long read = read();
+    List<String> written = new ArrayList<>();
+    for (String output : outputs) {
+      written.add(String.format(Locale.ROOT, "%,d %s", output(output), label(output)));
+    }
     return String.format(
         Locale.ROOT,
-        "%s in %.1f s: %,d events read, %,d valid, %,d duplicates dropped, %,d dead letters,"
-            + " %,d window rows written, %,.0f events/s",
+        "%s in %.1f s: %,d events read, %,d valid, %,d duplicates dropped, %,d dead letters"
+            + " (%,d of them late)%s, %,.0f events/s",
         verb,
         seconds,
         read,
         get(StreamfirstMetrics.EVENTS_VALID),
         get(StreamfirstMetrics.DUPLICATES_DROPPED),
         get(StreamfirstMetrics.DEAD_LETTERS),
-        get(StreamfirstMetrics.ROWS_WRITTEN),
+        get(StreamfirstMetrics.LATE_EVENTS),
+        written.isEmpty() ? "" : ", " + joinWithAnd(written) + " written",
         seconds > 0 ? read / seconds : 0.0);
+  }
+
+  /**
+   * Events read; counters are sampled one by one while a job runs, so an earlier sample of the
+   * events read can trail the valid ones counted after it. Every valid event was read, so that many
+   * at least.
+   */
+  private long read() {
+    return Math.max(get(StreamfirstMetrics.EVENTS_READ), get(StreamfirstMetrics.EVENTS_VALID));
+  }
+
+  private long output(String output) {
+    long counted = get(StreamfirstMetrics.output(output));
+    // Counted as they are handed to the sink; a runner without metrics leaves the aggregation's.
+    return output.equals("Rows")
+        ? Math.max(counted, get(StreamfirstMetrics.ROWS_WRITTEN))
+        : counted;
+  }
+
+  private static String label(String output) {
+    return output.replaceAll("([a-z0-9])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
+  }
+
+  private static String joinWithAnd(List<String> parts) {
+    if (parts.size() == 1) {
+      return parts.get(0);
+    }
+    return String.join(", ", parts.subList(0, parts.size() - 1))
+        + " and "
+        + parts.get(parts.size() - 1);
   }
 
   static String describeIo(PipelineOptions options) {

@@ -55,6 +55,7 @@ public class LauncherTest {
     assertThat(err(), containsString("sliding:<size>/<period>"));
     assertThat(err(), containsString("session:<gap>"));
     assertThat(out(), not(containsString("Running")));
+    assertThat(err(), not(containsString("Running")));
   }
 
   @Test
@@ -140,11 +141,12 @@ public class LauncherTest {
             "--deadLetter=file://" + out.resolve("dead"));
 
     assertEquals(err(), Launcher.OK, code);
-    assertThat(out(), containsString("Running rollup on DirectRunner"));
+    assertThat(err(), containsString("Running rollup on DirectRunner"));
     assertThat(
-        out(),
+        err(),
         containsString(
-            "5 events read, 4 valid, 1 duplicates dropped, 1 dead letters, 2 window rows written"));
+            "5 events read, 4 valid, 1 duplicates dropped, 1 dead letters (0 of them late),"
+                + " 2 rows written"));
     List<String> rows = lines(out.resolve("rows"));
     assertEquals(2, rows.size());
     assertThat(
@@ -155,6 +157,279 @@ public class LauncherTest {
     List<String> dead = lines(out.resolve("dead"));
     assertEquals(1, dead.size());
     assertThat(dead.get(0), containsString("\"payload\":\"garbage\""));
+  }
+
+  private Path events(String name) throws IOException {
+    Path input = tmp.newFile(name).toPath();
+    Files.write(
+        input,
+        List.of(
+            "{\"id\":\"1\",\"key\":\"k\",\"ts\":\"2026-11-25T10:00:01Z\",\"value\":2}", "garbage"),
+        StandardCharsets.UTF_8);
+    return input;
+  }
+
+  @Test
+  public void secondRunIntoTheSameSink_isRefused_untilOverwriteIsGiven() throws IOException {
+    Path input = events("events.jsonl");
+    Path out = tmp.newFolder("out").toPath();
+    String[] run = {
+      "run",
+      "rollup",
+      "--source=file://" + input,
+      "--sink=file://" + out.resolve("rows"),
+      "--deadLetter=file://" + out.resolve("dead")
+    };
+    assertEquals(err(), Launcher.OK, launch(run));
+    Files.writeString(out.resolve("rows/part-00007-of-00009.jsonl"), "{\"stale\":true}\n");
+    this.err.reset();
+
+    assertEquals(Launcher.USAGE, launch(run));
+    assertThat(err(), containsString("--sink=file://" + out.resolve("rows") + ": "));
+    assertThat(err(), containsString("holds an earlier run's output"));
+    assertThat(err(), containsString("add --overwrite"));
+    assertThat(err(), not(containsString("Running")));
+
+    String[] again = Stream.concat(Stream.of(run), Stream.of("--overwrite")).toArray(String[]::new);
+    assertEquals(err(), Launcher.OK, launch(again));
+    assertEquals(
+        List.of(), lines(out.resolve("rows")).stream().filter(l -> l.contains("stale")).toList());
+    assertEquals(1, lines(out.resolve("rows")).size());
+    assertEquals(1, lines(out.resolve("dead")).size());
+  }
+
+  @Test
+  public void sourceMatchingNoFile_failsBeforeRunning_withOneLineNamingTheOption() {
+    String missing = tmp.getRoot() + "/no-such-dir/*.jsonl";
+
+    assertEquals(Launcher.USAGE, launch("run", "rollup", "--source=file://" + missing));
+
+    assertThat(
+        err(), containsString("--source=file://" + missing + ": no file matches " + missing));
+    assertThat(err(), not(containsString("Running")));
+    assertThat(err(), not(containsString("Exception")));
+  }
+
+  @Test
+  public void sinkThatCannotBeCreated_failsBeforeRunning() throws IOException {
+    Path input = events("events.jsonl");
+    Path file = tmp.newFile("a-file").toPath();
+
+    int code =
+        launch(
+            "run",
+            "rollup",
+            "--source=file://" + input,
+            "--sink=file://" + tmp.newFolder("rows"),
+            "--deadLetter=file://" + file.resolve("dead"));
+
+    assertEquals(Launcher.USAGE, code);
+    assertThat(err(), containsString("--deadLetter=file://" + file.resolve("dead") + ": "));
+    assertThat(err(), containsString("is a file, not a directory"));
+    assertThat(err(), not(containsString("Running")));
+  }
+
+  @Test
+  public void emptyInputFile_isWarnedAbout() throws IOException {
+    Path input = tmp.newFile("empty.jsonl").toPath();
+    Path out = tmp.newFolder("out").toPath();
+
+    int code =
+        launch(
+            "run",
+            "rollup",
+            "--source=file://" + input,
+            "--sink=file://" + out.resolve("rows"),
+            "--deadLetter=file://" + out.resolve("dead"));
+
+    assertEquals(err(), Launcher.OK, code);
+    assertThat(err(), containsString("warning: --source=file://" + input + ": the file"));
+    assertThat(err(), containsString("is empty: this run reads no events"));
+  }
+
+  @Test
+  public void consoleSinks_printOnlyJsonOnStdout_deadLettersMarked() throws IOException {
+    Path input = events("events.jsonl");
+    PrintStream original = System.out;
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+    int code;
+    try {
+      code =
+          launch(
+              "run",
+              "rollup",
+              "--source=file://" + input,
+              "--sink=console:",
+              "--deadLetter=console:");
+    } finally {
+      System.setOut(original);
+    }
+
+    assertEquals(err(), Launcher.OK, code);
+    assertEquals("", out());
+    List<String> printed = List.of(stdout.toString(StandardCharsets.UTF_8).split("\\R"));
+    assertEquals(2, printed.size());
+    for (String line : printed) {
+      assertThat(line, matchesPattern("\\{.*\\}"));
+    }
+    assertEquals(
+        1, printed.stream().filter(l -> l.startsWith("{\"dead_letter\":true,\"payload\"")).count());
+    assertEquals(1, printed.stream().filter(l -> l.startsWith("{\"key\":\"k\"")).count());
+    assertThat(err(), containsString("Running rollup"));
+    assertThat(err(), containsString("Done in"));
+  }
+
+  @Test
+  public void enumOption_isTakenInAnyCase_andABadValueListsTheChoices() throws IOException {
+    assertEquals(Launcher.USAGE, launch("run", "rollup", "--panes=discarding", "--window=fixd:1m"));
+    // The case of --panes is fine: only the window is reported.
+    assertThat(err(), containsString("--window=fixd:1m"));
+    assertThat(err(), not(containsString("panes")));
+    this.err.reset();
+
+    assertEquals(Launcher.USAGE, launch("run", "rollup", "--panes=discard"));
+    assertThat(
+        err(),
+        containsString(
+            "--panes=discard: must be one of ACCUMULATING, DISCARDING (in any case), e.g."
+                + " --panes=ACCUMULATING"));
+    assertThat(err(), not(containsString("Jackson")));
+    assertThat(err(), not(containsString("deserialize")));
+  }
+
+  @Test
+  public void flagGivenTwice_isRefusedNamingBoth() {
+    assertEquals(Launcher.USAGE, launch("run", "rollup", "--window=fixed:1m", "--window=fixed:2m"));
+    assertThat(
+        err(),
+        containsString(
+            "--window is given 2 times (--window=fixed:1m, --window=fixed:2m); give it once"));
+    assertThat(err(), not(containsString("expected one element")));
+  }
+
+  @Test
+  public void misspelledOption_suggestsTheOption_withoutJavaClassNames() {
+    assertEquals(Launcher.USAGE, launch("run", "rollup", "--windw=fixed:1m"));
+    assertThat(err(), containsString("--windw: unknown option; did you mean --window?"));
+    assertThat(err(), not(containsString("interface")));
+    assertThat(err(), not(containsString("dev.streamfirst")));
+  }
+
+  @Test
+  public void stop_isNotAnError_reportsWhatTheFilesHold_andLeavesNoTemporaryFiles()
+      throws Exception {
+    Path out = tmp.newFolder("out").toPath();
+    Path rows = out.resolve("rows");
+    Launcher launcher =
+        new Launcher(
+            new PrintStream(this.out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    Thread user =
+        new Thread(
+            () -> {
+              long deadline = System.currentTimeMillis() + 120_000;
+              try {
+                while (System.currentTimeMillis() < deadline && !holdsRows(rows)) {
+                  Thread.sleep(200);
+                }
+                while (!launcher.requestStop() && System.currentTimeMillis() < deadline) {
+                  Thread.sleep(100);
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    user.start();
+
+    int code =
+        launcher.run(
+            new String[] {
+              "run",
+              "rollup",
+              "--source=generator://events?rate=200",
+              "--window=fixed:1s",
+              "--sink=file://" + rows,
+              "--deadLetter=file://" + out.resolve("dead")
+            });
+    user.join();
+
+    assertEquals(err(), Launcher.OK, code);
+    assertThat(err(), not(containsString("error")));
+    assertThat(err(), containsString("Stopped in"));
+    long lines = lines(rows).size();
+    assertThat(
+        err(),
+        matchesPattern(
+            "(?s).*--sink: "
+                + String.format("%,d", lines)
+                + " lines in \\d+ files? under "
+                + rows
+                + "\n.*"));
+    try (Stream<Path> left = Files.list(rows)) {
+      assertEquals(
+          List.of(),
+          left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).toList());
+    }
+  }
+
+  private static boolean holdsRows(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.anyMatch(f -> f.getFileName().toString().startsWith("part-"));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Test
+  public void help_isGroupedByWhatUsersDo_withoutJavaNames() {
+    assertEquals(Launcher.OK, launch("run", "rollup", "--help"));
+
+    String help = out();
+    for (String heading :
+        List.of(
+            "\nInput\n", "\nOutput\n", "\nWindowing\n", "\nDedup\n", "\nRunner: DirectRunner\n")) {
+      assertThat(help, containsString(heading));
+    }
+    assertThat(help, containsString("--panes=ACCUMULATING|DISCARDING   (default: ACCUMULATING)"));
+    assertThat(help, containsString("--overwrite=true|false"));
+    assertThat(help, containsString("--runner=FlinkRunner or --runner=DataflowRunner"));
+    assertThat(help, not(containsString("dev.streamfirst")));
+    assertThat(help, not(containsString("org.apache")));
+    assertThat(help, not(containsString("--flinkMaster")));
+    assertThat(help.lines().count(), org.hamcrest.Matchers.lessThan(140L));
+  }
+
+  @Test
+  public void help_showsTheChosenRunnersOwnOptions() {
+    assertEquals(Launcher.OK, launch("run", "rollup", "--runner=FlinkRunner", "--help"));
+
+    assertThat(out(), containsString("\nRunner: FlinkRunner\n"));
+    assertThat(out(), containsString("--flinkMaster=<text>"));
+    assertThat(out(), containsString("--networkBufferTimeoutMs=<number>"));
+  }
+
+  @Test
+  public void unreachableKafkaBroker_failsInSecondsWithOneLine() throws IOException {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    long started = System.nanoTime();
+
+    int code = launch("run", "rollup", "--source=kafka://localhost:" + port + "/events");
+
+    assertEquals(Launcher.USAGE, code);
+    assertThat((System.nanoTime() - started) / 1_000_000_000L, org.hamcrest.Matchers.lessThan(20L));
+    assertThat(
+        err(),
+        containsString(
+            "--source=kafka://localhost:"
+                + port
+                + "/events: no Kafka broker answered at localhost:"
+                + port));
+    assertThat(err(), not(containsString("Exception")));
+    assertThat(err(), not(containsString("Running")));
   }
 
   private static List<String> lines(Path dir) throws IOException {

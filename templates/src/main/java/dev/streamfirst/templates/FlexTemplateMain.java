@@ -2,6 +2,7 @@ package dev.streamfirst.templates;
 
 import dev.streamfirst.pipelines.PipelineCatalog;
 import dev.streamfirst.pipelines.PipelineDefinition;
+import dev.streamfirst.pipelines.options.CommandLineFlags;
 import dev.streamfirst.runners.dataflow.DataflowStreamingDefaults;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,8 +38,11 @@ public final class FlexTemplateMain {
    * it here too, so they check what Dataflow would run.
    */
   static Pipeline build(PipelineDefinition<?> definition, String defaultRunner, String... flags) {
+    // Read as the command line reads them: named values in any case, unknown or repeated flags
+    // told in words.
+    String[] normalized = CommandLineFlags.of(definition.optionsClass()).normalize(flags);
     PipelineOptions options =
-        PipelineOptionsFactory.fromArgs(withDefaultRunner(flags, defaultRunner))
+        PipelineOptionsFactory.fromArgs(withDefaultRunner(normalized, defaultRunner))
             .withValidation()
             .as(definition.optionsClass());
     Pipeline pipeline = definition.create(options);

@@ -100,7 +100,8 @@ final class OptionParameters {
           Arrays.stream(type.getEnumConstants())
               .map(c -> ((Enum<?>) c).name())
               .collect(Collectors.toList());
-      regexes.add("^(" + String.join("|", enumValues) + ")$");
+      // The command line takes a named value in any case (--panes=discarding); so does a launch.
+      regexes.add("^(?i)(" + String.join("|", enumValues) + ")$");
     } else if (type == boolean.class || type == Boolean.class) {
       paramType = "BOOLEAN";
       regexes.add("^(true|false)$");
@@ -109,7 +110,9 @@ final class OptionParameters {
         || type == long.class
         || type == Long.class) {
       paramType = "NUMBER";
-      regexes.add("^-?[0-9]+$");
+      // Every whole-number option counts something (elements, calls, entries, retries), and the
+      // pipelines refuse a negative one; so does the template, before a launch.
+      regexes.add(pattern != null ? "^(?:" + pattern.value() + ")$" : "^[0-9]+$");
     } else if (pattern != null) {
       regexes.add("^(?:" + pattern.value() + ")$");
     }

@@ -6,12 +6,14 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamfirst.pipelines.PipelineCatalog;
 import dev.streamfirst.pipelines.PipelineDefinition;
+import dev.streamfirst.pipelines.options.InvalidOptionsException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -185,6 +187,38 @@ public class TemplateMetadataTest {
     assertThat("10 minutes", not(matchesParameter(rollup, "dedupTtl")));
     assertThat("SOMETIMES", not(matchesParameter(rollup, "dedupClock")));
     assertTrue("sliding:5m/1m".matches(parameter(rollup, "window").regexes().get(0)));
+  }
+
+  @Test
+  public void regexes_takeWhatTheCommandLineTakes_andRefuseWhatItRefuses() {
+    TemplateMetadata rollup = TemplateMetadata.of(PipelineCatalog.find("rollup").get());
+    assertThat("FIXED:1m", matchesParameter(rollup, "window"));
+    assertThat("discarding", matchesParameter(rollup, "panes"));
+    assertThat("100", matchesParameter(rollup, "earlyFiringsEveryCount"));
+    assertThat("-5", not(matchesParameter(rollup, "earlyFiringsEveryCount")));
+
+    // A launch reads its parameters as the command line does.
+    FlexTemplateMain.build(
+        PipelineCatalog.find("rollup").get(),
+        "DirectRunner",
+        "--sink=console:",
+        "--deadLetter=console:",
+        "--window=FIXED:1m",
+        "--panes=discarding");
+    InvalidOptionsException refused =
+        assertThrows(
+            InvalidOptionsException.class,
+            () ->
+                FlexTemplateMain.build(
+                    PipelineCatalog.find("rollup").get(),
+                    "DirectRunner",
+                    "--sink=console:",
+                    "--deadLetter=console:",
+                    "--earlyFiringsEveryCount=-5",
+                    "--panes=discard"));
+    assertThat(
+        refused.getMessage(),
+        containsString("--panes=discard: must be one of ACCUMULATING, DISCARDING"));
   }
 
   @Test

@@ -122,7 +122,9 @@ public abstract class FileSink extends PTransform<PCollection<String>, PDone> {
   /** How much processing time an unbounded input collects before it is written out. */
   public FileSink withFlushEvery(Duration flushEvery) {
     if (flushEvery == null || flushEvery.getMillis() <= 0) {
-      throw new IllegalArgumentException("withFlushEvery() must be positive, got " + flushEvery);
+      throw new IllegalArgumentException(
+          "withFlushEvery() must be positive, got "
+              + (flushEvery == null ? "null" : Durations.format(flushEvery)));
     }
     return toBuilder().setFlushEvery(flushEvery).build();
   }

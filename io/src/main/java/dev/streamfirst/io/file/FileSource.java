@@ -41,7 +41,8 @@ import org.joda.time.Duration;
  * at that interval and every new file is read once, so the output is unbounded. A file should
  * appear whole (written elsewhere, then moved in), because it is read once, when first seen. It
  * goes on until cancelled, or, with {@link #stopAfterIdle} ({@code &stopAfter=5m}), until no new
- * file has appeared for that long. An empty match is fine here: files are expected later.
+ * file has appeared for that long, counted from the start when none ever appears. An empty match is
+ * fine here: files are expected later.
  *
  * <pre>{@code
  * PCollection<String> lines = p.apply("ReadEvents", FileSource.from("/data/in/*.jsonl"));
@@ -163,7 +164,9 @@ public abstract class FileSource extends PTransform<PBegin, PCollection<String>>
   /** Keeps matching the pattern every {@code interval} and reads each new file: unbounded. */
   public FileSource watchEvery(Duration interval) {
     if (interval == null || interval.getMillis() <= 0) {
-      throw new IllegalArgumentException("watchEvery() must be positive, got " + interval);
+      throw new IllegalArgumentException(
+          "watchEvery() must be positive, got "
+              + (interval == null ? "null" : Durations.format(interval)));
     }
     return toBuilder().setWatchInterval(interval).build();
   }
@@ -171,7 +174,9 @@ public abstract class FileSource extends PTransform<PBegin, PCollection<String>>
   /** Ends a watching read once no new file has appeared for {@code idle}. */
   public FileSource stopAfterIdle(Duration idle) {
     if (idle == null || idle.getMillis() <= 0) {
-      throw new IllegalArgumentException("stopAfterIdle() must be positive, got " + idle);
+      throw new IllegalArgumentException(
+          "stopAfterIdle() must be positive, got "
+              + (idle == null ? "null" : Durations.format(idle)));
     }
     if (watchInterval() == null) {
       throw new IllegalArgumentException(
@@ -188,7 +193,7 @@ public abstract class FileSource extends PTransform<PBegin, PCollection<String>>
     }
     Duration idle = stopAfterIdle();
     Watch.Growth.TerminationCondition<String, ?> stop =
-        idle == null ? Watch.Growth.never() : Watch.Growth.afterTimeSinceNewOutput(idle);
+        idle == null ? Watch.Growth.never() : new StopWhenIdle<>(idle);
     return begin.apply("WatchLines", new WatchLines(filePattern(), interval, stop));
   }
 

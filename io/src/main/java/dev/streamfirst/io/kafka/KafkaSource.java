@@ -91,8 +91,6 @@ public abstract class KafkaSource extends PTransform<PBegin, PCollection<String>
   /** How far out of order events may arrive and still be on time, unless set otherwise. */
   public static final Duration DEFAULT_MAX_DISORDER = Duration.standardSeconds(30);
 
-  private static final java.time.Duration LOOKUP_TIMEOUT = java.time.Duration.ofSeconds(30);
-
   private static final Map<String, String> RESERVED = new LinkedHashMap<>();
   private static final Set<String> PARAMETERS = new LinkedHashSet<>();
 
@@ -560,7 +558,7 @@ public abstract class KafkaSource extends PTransform<PBegin, PCollection<String>
             new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
             new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
       List<TopicPartition> partitions = new ArrayList<>();
-      Map<String, List<PartitionInfo>> all = consumer.listTopics(LOOKUP_TIMEOUT);
+      Map<String, List<PartitionInfo>> all = consumer.listTopics(lookupTimeout());
       for (String topic : topics()) {
         List<PartitionInfo> infos = all.get(topic);
         if (infos == null || infos.isEmpty()) {
@@ -574,7 +572,7 @@ public abstract class KafkaSource extends PTransform<PBegin, PCollection<String>
         }
         infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
       }
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, LOOKUP_TIMEOUT);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, lookupTimeout());
       Map<TopicPartition, Long> start = startOffsets(consumer, partitions, end);
       for (TopicPartition partition : partitions) {
         long from = start.get(partition);
@@ -598,12 +596,21 @@ public abstract class KafkaSource extends PTransform<PBegin, PCollection<String>
     return ranges;
   }
 
+  /**
+   * How long a look-up of partitions and offsets may take: the client's own {@code
+   * default.api.timeout.ms} when the URI sets it ({@code kafka.default.api.timeout.ms=30000}), else
+   * {@link BrokerCheck#DEFAULT_TIMEOUT}, so an unreachable broker fails the launch in seconds.
+   */
+  private java.time.Duration lookupTimeout() {
+    return java.time.Duration.ofMillis(BrokerCheck.timeout(clientProperties()).getMillis());
+  }
+
   private Map<TopicPartition, Long> startOffsets(
       Consumer<byte[], byte[]> consumer,
       List<TopicPartition> partitions,
       Map<TopicPartition, Long> end) {
     if (effectiveStart() == Start.EARLIEST) {
-      return consumer.beginningOffsets(partitions, LOOKUP_TIMEOUT);
+      return consumer.beginningOffsets(partitions, lookupTimeout());
     }
     // Kafka finds offsets by record timestamp only. Payload times may run up to maxDisorder behind
     // the record times, so the look-up starts that much earlier; the reader then keeps the events
@@ -612,7 +619,8 @@ public abstract class KafkaSource extends PTransform<PBegin, PCollection<String>
         eventTime() == EventTime.PAYLOAD ? startTime().minus(maxDisorder()) : startTime();
     Map<TopicPartition, Long> times = new HashMap<>();
     partitions.forEach(p -> times.put(p, Math.max(0, seek.getMillis())));
-    Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(times, LOOKUP_TIMEOUT);
+    Map<TopicPartition, OffsetAndTimestamp> found =
+        consumer.offsetsForTimes(times, lookupTimeout());
     Map<TopicPartition, Long> start = new HashMap<>();
     for (TopicPartition partition : partitions) {
       OffsetAndTimestamp offset = found.get(partition);

@@ -42,4 +42,20 @@ public class ConsoleSinkTest {
     String[] lines = captured.toString(UTF_8).split("\\R");
     assertThat(Arrays.asList(lines), hasItems("{\"key\":\"a\"}", "{\"key\":\"ü\"}", "plain text"));
   }
+
+  @Test
+  public void markedSink_addsTheMarkerAsFirstField_soTwoKindsStayApart() {
+    p.apply(Create.of("{\"payload\":\"x\",\"error\":\"bad\"}", "{}", "not json"))
+        .apply(ConsoleSink.create().markedWith("dead_letter"));
+
+    p.run().waitUntilFinish();
+
+    String[] lines = captured.toString(UTF_8).split("\\R");
+    assertThat(
+        Arrays.asList(lines),
+        hasItems(
+            "{\"dead_letter\":true,\"payload\":\"x\",\"error\":\"bad\"}",
+            "{\"dead_letter\":true}",
+            "not json"));
+  }
 }

@@ -74,6 +74,28 @@ public class FileWatchTest {
   }
 
   @Test
+  public void watchedDirectory_whereNoFileEverAppears_stillStopsWhenIdle() throws Exception {
+    Path in = tmp.newFolder("empty").toPath();
+    Path out = tmp.getRoot().toPath().resolve("out");
+    DirectOptions options = PipelineOptionsFactory.create().as(DirectOptions.class);
+    options.setRunner(DirectRunner.class);
+    options.setBlockOnRun(false);
+    Pipeline p = Pipeline.create(options);
+    p.apply(Sources.read("file://" + in + "?watch=200ms&stopAfter=2s"))
+        .apply(FileSink.to(out.toString()).withFlushEvery(Duration.millis(300)));
+
+    PipelineResult result = p.run();
+    try {
+      assertEquals(
+          PipelineResult.State.DONE, result.waitUntilFinish(Duration.millis(TIMEOUT_MILLIS)));
+    } finally {
+      if (!result.getState().isTerminal()) {
+        result.cancel();
+      }
+    }
+  }
+
+  @Test
   public void queryParameters_areReadAndShown() {
     FileSource source = (FileSource) Sources.read("file:///data/in?watch=10s&stopAfter=5m");
 

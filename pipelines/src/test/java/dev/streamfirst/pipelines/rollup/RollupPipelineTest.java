@@ -260,6 +260,43 @@ public class RollupPipelineTest {
   }
 
   @Test
+  public void lateOnABoundedGenerator_isRefused_ratherThanIgnored() {
+    RollupOptions options =
+        PipelineOptionsFactory.fromArgs("--source=generator://events?count=100&late=0.1")
+            .as(RollupOptions.class);
+
+    InvalidOptionsException e =
+        assertThrows(InvalidOptionsException.class, () -> RollupPipeline.create(options));
+
+    assertThat(
+        e.getMessage(),
+        containsString(
+            "--source=generator://events?count=100&late=0.1: late= has no effect on a bounded"
+                + " generator"));
+    assertThat(e.getMessage(), containsString("add rate=N"));
+    assertEquals(1, e.problems().size());
+  }
+
+  @Test
+  public void storeAsDeadLetterSink_isRefused_namingWhereDeadLettersCanGo() {
+    for (String store :
+        List.of(
+            "jdbc:postgresql://localhost:5432/db?user=u&password=p&table=dead",
+            "redis://localhost:6379?prefix=dead:")) {
+      RollupOptions options =
+          PipelineOptionsFactory.fromArgs("--deadLetter=" + store).as(RollupOptions.class);
+
+      InvalidOptionsException e =
+          assertThrows(InvalidOptionsException.class, () -> RollupPipeline.create(options));
+
+      assertThat(e.getMessage(), containsString("--deadLetter="));
+      assertThat(e.getMessage(), containsString("the stores take result rows only"));
+      assertThat(e.getMessage(), containsString("file:, console:, kafka: or pubsub:"));
+      assertEquals(1, e.problems().size());
+    }
+  }
+
+  @Test
   public void badTriggerOptions_nameTheOptionAndAValidExample() {
     RollupOptions options =
         PipelineOptionsFactory.fromArgs(

@@ -63,8 +63,8 @@ public abstract class SessionRow implements Serializable {
   public String toJson() {
     ObjectNode node = JSON.createObjectNode();
     node.put("key", key());
-    node.put("window_start", windowStart().toString());
-    node.put("window_end", windowEnd().toString());
+    WindowBounds.putStart(node, windowStart());
+    WindowBounds.putEnd(node, windowEnd());
     node.put("events", events());
     node.put("first_event", firstEvent().toString());
     node.put("last_event", lastEvent().toString());

@@ -72,8 +72,14 @@ public abstract class StatsRow implements Serializable {
       throw new IllegalArgumentException(
           "a result row must be a JSON object, got " + abbreviate(json));
     }
-    Instant start = instant(node, "window_start", json);
-    Instant end = instant(node, "window_end", json);
+    Instant start =
+        WindowBounds.isOpen(node, "window_start")
+            ? WindowBounds.GLOBAL_START
+            : instant(node, "window_start", json);
+    Instant end =
+        WindowBounds.isOpen(node, "window_end")
+            ? WindowBounds.GLOBAL_END
+            : instant(node, "window_end", json);
     return of(
         field(node, "key", json, JsonNode::isTextual, "a string").textValue(),
         start,
@@ -90,15 +96,15 @@ public abstract class StatsRow implements Serializable {
   }
 
   /**
-   * One JSON object: {@code key}, {@code window_start}, {@code window_end} (ISO-8601, UTC), {@code
-   * count}, {@code sum}, {@code min}, {@code max}, {@code mean}, {@code pane}, {@code pane_index},
-   * {@code final}.
+   * One JSON object: {@code key}, {@code window_start}, {@code window_end} (ISO-8601, UTC; null for
+   * the open ends of the global window), {@code count}, {@code sum}, {@code min}, {@code max},
+   * {@code mean}, {@code pane}, {@code pane_index}, {@code final}.
    */
   public String toJson() {
     ObjectNode node = JSON.createObjectNode();
     node.put("key", key());
-    node.put("window_start", windowStart().toString());
-    node.put("window_end", windowEnd().toString());
+    WindowBounds.putStart(node, windowStart());
+    WindowBounds.putEnd(node, windowEnd());
     node.put("count", stats().count());
     node.put("sum", stats().sum());
     // A discarding pane can be empty: it has no min, max or mean, and JSON has no NaN.

@@ -77,15 +77,15 @@ public abstract class SummaryRow implements Serializable {
   }
 
   /**
-   * One JSON object: {@code key}, {@code window_start}, {@code window_end} (ISO-8601, UTC), the
-   * {@link #METRICS} ({@code null} where a pane is empty), {@code pane}, {@code pane_index}, {@code
-   * final}.
+   * One JSON object: {@code key}, {@code window_start}, {@code window_end} (ISO-8601, UTC; null for
+   * the open ends of the global window), the {@link #METRICS} ({@code null} where a pane is empty),
+   * {@code pane}, {@code pane_index}, {@code final}.
    */
   public String toJson() {
     ObjectNode node = JSON.createObjectNode();
     node.put("key", key());
-    node.put("window_start", windowStart().toString());
-    node.put("window_end", windowEnd().toString());
+    WindowBounds.putStart(node, windowStart());
+    WindowBounds.putEnd(node, windowEnd());
     node.put("count", summary().stats().count());
     for (String metric : METRICS.subList(1, METRICS.size() - 1)) {
       StatsRow.putFinite(node, metric, metric(metric));

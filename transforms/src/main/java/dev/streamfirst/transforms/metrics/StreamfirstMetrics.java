@@ -68,7 +68,20 @@ public final class StreamfirstMetrics {
   /** Enrichment: refreshes of a reference table that failed; the previous copy stays in use. */
   public static final String ENRICH_TABLE_READ_FAILURES = "enrich_table_read_failures";
 
+  /**
+   * Items handed to a pipeline's sink, one counter per output, named this prefix and the output in
+   * snake case: {@code output_rows}, {@code output_alerts}, {@code output_sessions}, {@code
+   * output_dead_letters}. A summary names what a pipeline writes from them.
+   */
+  public static final String OUTPUT_PREFIX = "output_";
+
   private StreamfirstMetrics() {}
+
+  /** The counter name of an output: {@code "DeadLetters"} gives {@code output_dead_letters}. */
+  public static String output(String what) {
+    return OUTPUT_PREFIX
+        + what.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+  }
 
   public static Counter counter(String name) {
     return Metrics.counter(NAMESPACE, name);

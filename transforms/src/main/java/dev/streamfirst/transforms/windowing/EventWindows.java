@@ -99,7 +99,8 @@ public abstract class EventWindows<T> extends PTransform<PCollection<T>, PCollec
   public EventWindows<T> withAllowedLateness(Duration lateness) {
     if (lateness == null || lateness.getMillis() < 0) {
       throw new IllegalArgumentException(
-          "withAllowedLateness() must be zero or positive, got " + lateness);
+          "withAllowedLateness() must be zero or positive, got "
+              + (lateness == null ? "null" : Durations.format(lateness)));
     }
     return toBuilder().setAllowedLateness(lateness).build();
   }

@@ -62,14 +62,15 @@ public abstract class WindowSpec implements Serializable {
    * has the last word (it also checks, say, that a sliding period does not exceed its size).
    */
   public static final String PATTERN =
-      "(fixed|session):"
+      // The kind is read in any case (FIXED:1m), the durations as written.
+      "(?i:fixed|session):"
           + Durations.PATTERN
-          + "|sliding:"
+          + "|(?i:sliding):"
           + Durations.PATTERN
           + "/"
           + Durations.PATTERN
-          + "|calendar:[0-9]+d(@[A-Za-z0-9_+/-]+)?"
-          + "|global";
+          + "|(?i:calendar):[0-9]+d(@[A-Za-z0-9_+/-]+)?"
+          + "|(?i:global)";
 
   /** Every valid form with an example, for error messages. */
   public static final String FORMS =
@@ -242,7 +243,8 @@ public abstract class WindowSpec implements Serializable {
 
   private static void checkPositive(String what, Duration d) {
     if (d == null || d.getMillis() <= 0) {
-      throw new IllegalArgumentException(what + " must be positive, got " + d);
+      throw new IllegalArgumentException(
+          what + " must be positive, got " + (d == null ? "null" : Durations.format(d)));
     }
   }
 }

@@ -80,6 +80,27 @@ public class StatsRowTest {
   }
 
   @Test
+  public void toJson_globalWindowBoundsAreNull_andReadBackAsTheGlobalWindow() throws Exception {
+    StatsRow global =
+        StatsRow.of(
+            "k",
+            org.apache.beam.sdk.transforms.windowing.BoundedWindow.TIMESTAMP_MIN_VALUE,
+            org.apache.beam.sdk.transforms.windowing.GlobalWindow.INSTANCE
+                .maxTimestamp()
+                .plus(org.joda.time.Duration.millis(1)),
+            Stats.of(1, 1, 1, 1, 1),
+            Timing.ON_TIME,
+            0,
+            true);
+
+    JsonNode json = parse(global);
+
+    assertTrue(json.get("window_start").isNull());
+    assertTrue(json.get("window_end").isNull());
+    assertEquals(global, StatsRow.fromJson(global.toJson()));
+  }
+
+  @Test
   public void toJson_windowBoundsAreUtc_whateverTheDefaultTimeZone() throws Exception {
     DateTimeZone saved = DateTimeZone.getDefault();
     try {

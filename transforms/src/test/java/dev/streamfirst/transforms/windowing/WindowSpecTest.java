@@ -37,6 +37,14 @@ public class WindowSpecTest {
   }
 
   @Test
+  public void pattern_takesTheKindInAnyCase_asParseDoes() {
+    for (String good : new String[] {"FIXED:1m", "Sliding:5m/1m", "SESSION:30s", "GLOBAL"}) {
+      assertTrue(good, good.matches(WindowSpec.PATTERN));
+      WindowSpec.parse(good);
+    }
+  }
+
+  @Test
   public void pattern_refusesWhatParseRefuses() {
     for (String bad : new String[] {"fixd:1m", "fixed:", "sliding:5m", "session:soon"}) {
       assertFalse(bad, bad.matches(WindowSpec.PATTERN));
@@ -177,14 +185,14 @@ public class WindowSpecTest {
   @Test
   public void sessionWithZeroGap_isRefused() {
     assertEquals(
-        "window 'session:0s': session gap must be positive, got PT0S; e.g. session:30s",
+        "window 'session:0s': session gap must be positive, got 0ms; e.g. session:30s",
         messageOf("session:0s"));
   }
 
   @Test
   public void fixedWithZeroSize_isRefused() {
     assertEquals(
-        "window 'fixed:0ms': fixed window size must be positive, got PT0S; e.g. fixed:60s",
+        "window 'fixed:0ms': fixed window size must be positive, got 0ms; e.g. fixed:60s",
         messageOf("fixed:0ms"));
   }
 
@@ -208,7 +216,7 @@ public class WindowSpecTest {
   @Test
   public void factories_refuseNonPositiveDurations() {
     assertEquals(
-        "sliding window period must be positive, got PT0S",
+        "sliding window period must be positive, got 0ms",
         assertThrows(
                 IllegalArgumentException.class,
                 () -> WindowSpec.sliding(Duration.standardMinutes(1), Duration.ZERO))
