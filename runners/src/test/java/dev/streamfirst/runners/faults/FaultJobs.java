@@ -83,6 +83,31 @@ final class FaultJobs {
       String outTopic,
       Path work,
       String... more) {
+    return rollupFlags(
+        master,
+        jobName,
+        "kafka://"
+            + kafka.bootstrapServers()
+            + "/"
+            + inTopic
+            + "?from=earliest&maxDisorder="
+            + MAX_DISORDER_MS
+            + "ms",
+        kafka,
+        outTopic,
+        work,
+        more);
+  }
+
+  /** The same rollup reading {@code source} (a URI) instead of a Kafka topic. */
+  static List<String> rollupFlags(
+      String master,
+      String jobName,
+      String source,
+      KafkaBroker kafka,
+      String outTopic,
+      Path work,
+      String... more) {
     List<String> flags =
         new ArrayList<>(
             List.of(
@@ -91,13 +116,7 @@ final class FaultJobs {
                 "--filesToStage=" + SharedFlinkCluster.bundledJar(),
                 "--parallelism=2",
                 "--jobName=" + jobName,
-                "--source=kafka://"
-                    + kafka.bootstrapServers()
-                    + "/"
-                    + inTopic
-                    + "?from=earliest&maxDisorder="
-                    + MAX_DISORDER_MS
-                    + "ms",
+                "--source=" + source,
                 "--sink=kafka://"
                     + kafka.bootstrapServers()
                     + "/"

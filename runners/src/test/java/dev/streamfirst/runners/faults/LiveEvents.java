@@ -1,9 +1,11 @@
 package dev.streamfirst.runners.faults;
 
+import dev.streamfirst.testing.pubsub.PubsubEmulator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -13,10 +15,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Canonical events written to a Kafka topic while a fault test runs, stamped with the wall clock as
- * a live producer would, so the source's watermark (latest event time, or the clock once caught up)
- * treats them as on time. Every tenth event is written twice, byte for byte, for dedup to drop.
- * What the broker acknowledged is kept: it is the input the expected answer is computed from.
+ * Canonical events written to a Kafka topic (or a Pub/Sub topic) while a fault test runs, stamped
+ * with the wall clock as a live producer would, so the source's watermark (latest event time, or
+ * the clock once caught up) treats them as on time. Every tenth event is written twice, byte for
+ * byte, for dedup to drop. What the broker acknowledged is kept: it is the input the expected
+ * answer is computed from.
  *
  * <pre>{@code
  * try (LiveEvents events = LiveEvents.start(bootstrap, topic, 50, 5)) {
@@ -30,12 +33,22 @@ final class LiveEvents implements AutoCloseable {
   /** One event the broker acknowledged. */
   record Event(String id, String key, long ts, long value) {}
 
+  /** Where the events go: writes one tick's messages and returns once all are acknowledged. */
+  private interface Writer {
+    void write(List<Message> messages) throws Exception;
+
+    void close();
+  }
+
+  /** One message to write: the event and its JSON, the same bytes for each copy. */
+  private record Message(Event event, String json) {}
+
   private static final long TICK_MS = 100;
 
   private final String topic;
   private final int perTick;
   private final int keys;
-  private final KafkaProducer<String, String> producer;
+  private final Writer writer;
   private final Thread thread;
   private final List<Event> sent = new ArrayList<>();
   private volatile boolean running = true;
@@ -44,25 +57,82 @@ final class LiveEvents implements AutoCloseable {
   private long messages;
   private RuntimeException failure;
 
-  private LiveEvents(String bootstrapServers, String topic, int perSecond, int keys) {
+  private LiveEvents(String topic, int perSecond, int keys, Writer writer) {
     this.topic = topic;
     this.perTick = Math.max(1, (int) (perSecond * TICK_MS / 1000));
     this.keys = keys;
+    this.writer = writer;
+    this.thread = new Thread(this::produce, "live-events-" + topic);
+    this.thread.setDaemon(true);
+  }
+
+  /** Starts writing {@code perSecond} events a second over {@code keys} keys to a Kafka topic. */
+  static LiveEvents start(String bootstrapServers, String topic, int perSecond, int keys) {
+    return start(topic, perSecond, keys, kafka(bootstrapServers, topic));
+  }
+
+  /**
+   * Starts publishing {@code perSecond} events a second over {@code keys} keys to a Pub/Sub topic,
+   * each message with its event time in attribute {@code ts} (milliseconds since the epoch), for
+   * the source's {@code timestampAttribute=ts}. Copies are published separately, so Pub/Sub gives
+   * them message ids of their own: only dedup by the event's id drops them.
+   */
+  static LiveEvents startPubsub(PubsubEmulator pubsub, String topicPath, int perSecond, int keys) {
+    return start(topicPath, perSecond, keys, pubsub(pubsub, topicPath));
+  }
+
+  private static LiveEvents start(String topic, int perSecond, int keys, Writer writer) {
+    LiveEvents events = new LiveEvents(topic, perSecond, keys, writer);
+    events.thread.start();
+    return events;
+  }
+
+  private static Writer kafka(String bootstrapServers, String topic) {
     Properties config = new Properties();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     config.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-    this.producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
-    this.thread = new Thread(this::produce, "live-events-" + topic);
-    this.thread.setDaemon(true);
+    KafkaProducer<String, String> producer =
+        new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+    return new Writer() {
+      @Override
+      public void write(List<Message> messages) throws Exception {
+        List<Future<?>> acks = new ArrayList<>();
+        for (Message m : messages) {
+          acks.add(producer.send(new ProducerRecord<>(topic, m.event().key(), m.json())));
+        }
+        producer.flush();
+        for (Future<?> ack : acks) {
+          ack.get(60, TimeUnit.SECONDS);
+        }
+      }
+
+      @Override
+      public void close() {
+        producer.close(Duration.ofSeconds(10));
+      }
+    };
   }
 
-  /** Starts writing {@code perSecond} events a second over {@code keys} keys. */
-  static LiveEvents start(String bootstrapServers, String topic, int perSecond, int keys) {
-    LiveEvents events = new LiveEvents(bootstrapServers, topic, perSecond, keys);
-    events.thread.start();
-    return events;
+  private static Writer pubsub(PubsubEmulator pubsub, String topicPath) {
+    return new Writer() {
+      @Override
+      public void write(List<Message> messages) {
+        // One request per tick; the emulator answers once it has stored them all.
+        pubsub.publish(
+            topicPath,
+            messages.stream()
+                .map(
+                    m ->
+                        PubsubEmulator.Message.of(
+                            m.json(), Map.of("ts", Long.toString(m.event().ts()))))
+                .toList());
+      }
+
+      @Override
+      public void close() {}
+    };
   }
 
   /** Stops writing, once the batch in flight is acknowledged; returns when nothing is in flight. */
@@ -106,7 +176,7 @@ final class LiveEvents implements AutoCloseable {
       notifyAll();
     }
     thread.join(TimeUnit.SECONDS.toMillis(60));
-    producer.close(Duration.ofSeconds(10));
+    writer.close();
   }
 
   private void produce() {
@@ -126,7 +196,7 @@ final class LiveEvents implements AutoCloseable {
         }
         long started = System.currentTimeMillis();
         List<Event> batch = new ArrayList<>();
-        List<Future<?>> acks = new ArrayList<>();
+        List<Message> messages = new ArrayList<>();
         for (int i = 0; i < perTick; i++) {
           n++;
           Event event =
@@ -141,17 +211,14 @@ final class LiveEvents implements AutoCloseable {
                   event.value());
           int copies = n % 10 == 0 ? 2 : 1;
           for (int c = 0; c < copies; c++) {
-            acks.add(producer.send(new ProducerRecord<>(topic, event.key(), json)));
+            messages.add(new Message(event, json));
           }
           batch.add(event);
         }
-        producer.flush();
-        for (Future<?> ack : acks) {
-          ack.get(60, TimeUnit.SECONDS);
-        }
+        writer.write(messages);
         synchronized (this) {
           sent.addAll(batch);
-          messages += acks.size();
+          this.messages += messages.size();
         }
         long rest = TICK_MS - (System.currentTimeMillis() - started);
         if (rest > 0) {

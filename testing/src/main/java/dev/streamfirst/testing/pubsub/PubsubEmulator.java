@@ -133,8 +133,23 @@ public final class PubsubEmulator {
    * messages published after this call, so create it before publishing.
    */
   public String createSubscription(String name, String topicPath) {
+    return createSubscription(name, topicPath, Duration.ofSeconds(60));
+  }
+
+  /**
+   * Creates subscription {@code name} to {@code topicPath} whose messages are delivered again when
+   * not acknowledged within {@code ackDeadline} (whole seconds, 10 to 600, as Pub/Sub accepts);
+   * returns its path. A short deadline makes a test of redelivery quick.
+   */
+  public String createSubscription(String name, String topicPath, Duration ackDeadline) {
+    long seconds = ackDeadline.toSeconds();
+    if (seconds < 10 || seconds > 600) {
+      throw new IllegalArgumentException(
+          "ackDeadline " + ackDeadline + ": Pub/Sub accepts 10 s to 600 s; pass one in that range");
+    }
     String path = "projects/" + PROJECT + "/subscriptions/" + name;
-    ObjectNode body = JSON.createObjectNode().put("topic", topicPath).put("ackDeadlineSeconds", 60);
+    ObjectNode body =
+        JSON.createObjectNode().put("topic", topicPath).put("ackDeadlineSeconds", seconds);
     call("PUT", path, body.toString());
     return path;
   }
