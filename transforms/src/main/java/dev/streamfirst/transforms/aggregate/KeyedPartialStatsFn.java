@@ -1,7 +1,6 @@
 package dev.streamfirst.transforms.aggregate;
 
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
@@ -33,13 +32,7 @@ final class KeyedPartialStatsFn
   @Override
   public Map<String, StatsFn.Accumulator> mergeAccumulators(
       Iterable<Map<String, StatsFn.Accumulator>> accumulators) {
-    Iterator<Map<String, StatsFn.Accumulator>> it = accumulators.iterator();
-    // Beam lets the first accumulator be modified and returned.
-    Map<String, StatsFn.Accumulator> merged = it.hasNext() ? it.next() : createAccumulator();
-    while (it.hasNext()) {
-      KeyedStatsFn.mergeInto(merged, it.next());
-    }
-    return merged;
+    return KeyedStatsFn.mergeAll(accumulators);
   }
 
   @Override

@@ -37,9 +37,14 @@ final class KeyedStatsFn
   @Override
   public Map<String, StatsFn.Accumulator> mergeAccumulators(
       Iterable<Map<String, StatsFn.Accumulator>> accumulators) {
+    return mergeAll(accumulators);
+  }
+
+  /** Merges per-key accumulators into the first (Beam lets it be modified and returned). */
+  static Map<String, StatsFn.Accumulator> mergeAll(
+      Iterable<Map<String, StatsFn.Accumulator>> accumulators) {
     Iterator<Map<String, StatsFn.Accumulator>> it = accumulators.iterator();
-    // Beam lets the first accumulator be modified and returned.
-    Map<String, StatsFn.Accumulator> merged = it.hasNext() ? it.next() : createAccumulator();
+    Map<String, StatsFn.Accumulator> merged = it.hasNext() ? it.next() : new HashMap<>();
     while (it.hasNext()) {
       mergeInto(merged, it.next());
     }

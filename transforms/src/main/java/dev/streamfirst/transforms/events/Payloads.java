@@ -35,6 +35,8 @@ public final class Payloads {
    */
   public static final String UNDECODED_PREFIX = "\u0000\u0000streamfirst-undecoded-base64:";
 
+  private static final char REPLACEMENT = '\uFFFD';
+
   private Payloads() {}
 
   /** The message's text if it is valid UTF-8, else its undecoded form (see the class comment). */
@@ -61,6 +63,13 @@ public final class Payloads {
 
   /** The text of {@code bytes} if they are valid UTF-8, else null. Never replaces anything. */
   public static @Nullable String strictUtf8(byte[] bytes) {
+    // Every message passes here: the JDK's own decoding is the fast path. It replaces each
+    // malformed sequence by U+FFFD, so text without one was valid; only text with one (a bad
+    // message, or a rare real U+FFFD) is decoded again, strictly.
+    String lenient = new String(bytes, StandardCharsets.UTF_8);
+    if (lenient.indexOf(REPLACEMENT) < 0) {
+      return lenient;
+    }
     try {
       return newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {

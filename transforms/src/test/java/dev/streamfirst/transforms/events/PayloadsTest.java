@@ -61,4 +61,14 @@ public class PayloadsTest {
 
     assertThat(Payloads.utf8Problem(utf16), containsString("UTF-16 byte order mark"));
   }
+
+  @Test
+  public void aRealReplacementCharacter_isValidText_whileABadByteBesideItIsNot() {
+    String withReplacement = "{\"id\":\"e1\",\"note\":\"\uFFFD\"}";
+    byte[] valid = withReplacement.getBytes(StandardCharsets.UTF_8);
+    byte[] invalid = (withReplacement + "\u00e9").getBytes(StandardCharsets.ISO_8859_1);
+
+    assertEquals(withReplacement, Payloads.fromBytes(valid));
+    assertNull(Payloads.strictUtf8(invalid));
+  }
 }
