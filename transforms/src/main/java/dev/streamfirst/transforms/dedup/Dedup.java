@@ -4,6 +4,7 @@ import com.google.auto.value.AutoValue;
 import dev.streamfirst.transforms.time.Durations;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -32,10 +33,11 @@ import org.joda.time.Instant;
  * <p><b>Processing time</b>: the first arrival of an id passes at once, and the id is remembered
  * for at least the TTL (and at most 1.5 × TTL) of processing time.
  *
- * <p>Ids are kept per shard ({@link #withShards}), not per id: expiry sweeps a shard's ids on one
- * timer per shard, so the hot path pays no timer per id, and memory is bounded by the ids seen
- * within the TTL. Apply it before windowing, so that copies falling into different windows are
- * still recognised.
+ * <p>On an unbounded input, ids are kept per shard ({@link #withShards}), not per id: expiry sweeps
+ * a shard's ids on one timer per shard, so the hot path pays no timer per id, and memory is bounded
+ * by the ids seen within the TTL. A bounded input is grouped by id and decided in one pass per id,
+ * so one worker never holds more than the copies of one id at once. Apply it before windowing, so
+ * that copies falling into different windows are still recognised.
  *
  * <p>An id is forgotten once the watermark is a TTL past the event that passed. A copy that arrives
  * later than that (more than the TTL behind the watermark) can no longer be recognised and passes;
@@ -175,10 +177,9 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
       // Everything waits until the end of a bounded input anyway: decide it all in one pass.
       PCollection<T> unique =
           input
-              .apply("ShardById", ParDo.of(new ShardWithTimestampFn<>(idFn(), shards())))
-              .setCoder(KvCoder.of(VarIntCoder.of(), TimestampedValueCoder.of(coder)))
-              .apply(
-                  "DropDuplicates", new BoundedEventTimeDedup<>(idFn(), coder, ttl().getMillis()));
+              .apply("KeyById", ParDo.of(new KeyWithTimestampFn<>(idFn())))
+              .setCoder(KvCoder.of(StringUtf8Coder.of(), TimestampedValueCoder.of(coder)))
+              .apply("DropDuplicates", new BoundedEventTimeDedup<>(coder, ttl().getMillis()));
       // Grouping changed the timestamp combiner; downstream sees the input's windowing again.
       unique.setWindowingStrategyInternal(input.getWindowingStrategy());
       return unique;
@@ -217,26 +218,21 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
     return d == null ? "null" : Durations.format(d);
   }
 
-  /** As {@link ShardByIdFn}, keeping each element's timestamp for after the grouping. */
-  private static final class ShardWithTimestampFn<T>
-      extends DoFn<T, KV<Integer, TimestampedValue<T>>> {
+  /** Keys each element by its id, keeping its timestamp for after the grouping. */
+  private static final class KeyWithTimestampFn<T>
+      extends DoFn<T, KV<String, TimestampedValue<T>>> {
     private final SerializableFunction<T, String> idFn;
-    private final int shards;
 
-    ShardWithTimestampFn(SerializableFunction<T, String> idFn, int shards) {
+    KeyWithTimestampFn(SerializableFunction<T, String> idFn) {
       this.idFn = idFn;
-      this.shards = shards;
     }
 
     @ProcessElement
     public void process(
         @Element T element,
         @Timestamp Instant timestamp,
-        OutputReceiver<KV<Integer, TimestampedValue<T>>> out) {
-      out.output(
-          KV.of(
-              Math.floorMod(idFn.apply(element).hashCode(), shards),
-              TimestampedValue.of(element, timestamp)));
+        OutputReceiver<KV<String, TimestampedValue<T>>> out) {
+      out.output(KV.of(idFn.apply(element), TimestampedValue.of(element, timestamp)));
     }
   }
 

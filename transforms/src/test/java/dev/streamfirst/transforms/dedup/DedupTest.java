@@ -168,6 +168,56 @@ public class DedupTest {
   }
 
   @Test
+  public void boundedInput_holdsOnlyTheCopiesOfOneIdAtOnce() {
+    java.util.List<TimestampedValue<String>> input = new java.util.ArrayList<>();
+    java.util.List<String> expected = new java.util.ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      int copies = 1 + i % 3;
+      for (int c = 0; c < copies; c++) {
+        input.add(at("id" + i + ":v", sec(i % 50 + c)));
+      }
+      expected.add("id" + i + ":v");
+    }
+
+    PCollection<String> unique =
+        p.apply(Create.timestamped(input).withCoder(StringUtf8Coder.of()))
+            .apply(Dedup.byId(ID).withTtl(TTL));
+    PAssert.that(unique).containsInAnyOrder(expected);
+    org.apache.beam.sdk.PipelineResult result = p.run();
+    result.waitUntilFinish();
+
+    // Memory is bounded by an id's copies, not by the input: no decision held more than 3.
+    org.apache.beam.sdk.metrics.MetricQueryResults metrics =
+        result
+            .metrics()
+            .queryMetrics(
+                org.apache.beam.sdk.metrics.MetricsFilter.builder()
+                    .addNameFilter(
+                        org.apache.beam.sdk.metrics.MetricNameFilter.named(
+                            BoundedEventTimeDedup.class, BoundedEventTimeDedup.COPIES_PER_DECISION))
+                    .build());
+    org.apache.beam.sdk.metrics.DistributionResult copies =
+        metrics.getDistributions().iterator().next().getAttempted();
+    assertThat(copies.getMax(), org.hamcrest.Matchers.is(3L));
+    assertThat(copies.getCount(), org.hamcrest.Matchers.is(1_000L));
+  }
+
+  @Test
+  public void sameEventTimeDifferentPayloads_otherArrivalOrder_sameCopyPasses() {
+    TestStream<String> events =
+        TestStream.create(StringUtf8Coder.of())
+            .addElements(at("a:aaa", sec(3)))
+            .advanceWatermarkTo(T0.plus(sec(1)))
+            .addElements(at("a:zzz", sec(3)))
+            .advanceWatermarkToInfinity();
+
+    PCollection<String> unique = p.apply(events).apply(Dedup.byId(ID));
+
+    PAssert.that(unique).containsInAnyOrder("a:aaa");
+    p.run();
+  }
+
+  @Test
   public void sameEventTimeDifferentPayloads_pickIsIndependentOfArrivalOrder() {
     TestStream<String> events =
         TestStream.create(StringUtf8Coder.of())
