@@ -45,6 +45,9 @@ import org.joda.time.Duration;
 public abstract class CleanEvents implements Serializable {
   public abstract EventFields fields();
 
+  /** Events dated more than this after the clock are dead letters (see {@link ParseEvents}). */
+  public abstract Duration maxFuture();
+
   public abstract Duration dedupTtl();
 
   public abstract Dedup.Clock dedupClock();
@@ -65,6 +68,7 @@ public abstract class CleanEvents implements Serializable {
   public static Builder builder() {
     return new AutoValue_CleanEvents.Builder()
         .setFields(EventFields.defaults())
+        .setMaxFuture(ParseEvents.DEFAULT_MAX_FUTURE)
         .setDedupTtl(Dedup.DEFAULT_TTL)
         .setDedupClock(Dedup.Clock.EVENT_TIME)
         .setDedupReleaseInterval(Dedup.DEFAULT_RELEASE_INTERVAL)
@@ -102,6 +106,15 @@ public abstract class CleanEvents implements Serializable {
     if (ttl != null) {
       builder.setDedupTtl(ttl);
     }
+    Duration maxFuture = checks.parse("maxFuture", options.getMaxFuture(), Durations::parse);
+    checks.require(
+        maxFuture == null || maxFuture.getMillis() > 0,
+        "maxFuture",
+        options.getMaxFuture(),
+        "must be positive, e.g. 1h");
+    if (maxFuture != null && maxFuture.getMillis() > 0) {
+      builder.setMaxFuture(maxFuture);
+    }
     Duration release =
         checks.parse("dedupReleaseInterval", options.getDedupReleaseInterval(), Durations::parse);
     checks.require(
@@ -117,7 +130,8 @@ public abstract class CleanEvents implements Serializable {
 
   /** Parse and dedup: unique events, not windowed yet, and the parse dead letters. */
   public Cleaned deduplicated(PCollection<String> payloads) {
-    Result<Event> parsed = payloads.apply("ParseEvents", ParseEvents.withFields(fields()));
+    Result<Event> parsed =
+        payloads.apply("ParseEvents", ParseEvents.withFields(fields()).withMaxFuture(maxFuture()));
     PCollection<Event> unique =
         parsed
             .output()
@@ -175,6 +189,8 @@ public abstract class CleanEvents implements Serializable {
     public abstract Builder setDedupClock(Dedup.Clock clock);
 
     public abstract Builder setDedupReleaseInterval(Duration interval);
+
+    public abstract Builder setMaxFuture(Duration maxFuture);
 
     public abstract Builder setWindow(WindowSpec window);
 

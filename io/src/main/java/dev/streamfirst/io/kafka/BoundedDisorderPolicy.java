@@ -18,6 +18,10 @@ import org.joda.time.Instant;
  * wall clock minus {@code maxDisorder}: an idle partition would otherwise hold back every window of
  * the pipeline forever, and a caught-up reader of live data has no reason to expect events older
  * than that. The watermark never moves back.
+ *
+ * <p>An event dated ahead of the wall clock (a producer whose clock or time zone is wrong) moves
+ * the watermark no further than the wall clock: one event dated next year would otherwise make
+ * every event after it late. The event keeps its time; parsing refuses it if it is too far ahead.
  */
 final class BoundedDisorderPolicy extends TimestampPolicy<byte[], String> {
   private final RecordTime time;
@@ -38,8 +42,10 @@ final class BoundedDisorderPolicy extends TimestampPolicy<byte[], String> {
   @Override
   public Instant getTimestampForRecord(PartitionContext context, KafkaRecord<byte[], String> r) {
     Instant eventTime = time.of(r.getKV().getValue(), r.getTimestamp());
-    if (eventTime.isAfter(latest)) {
-      latest = eventTime;
+    Instant now = Instant.now();
+    Instant evidence = eventTime.isAfter(now) ? now : eventTime;
+    if (evidence.isAfter(latest)) {
+      latest = evidence;
     }
     return eventTime;
   }

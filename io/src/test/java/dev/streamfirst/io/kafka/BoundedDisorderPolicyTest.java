@@ -1,6 +1,7 @@
 package dev.streamfirst.io.kafka;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 
 import java.util.Optional;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
@@ -103,6 +104,21 @@ public class BoundedDisorderPolicyTest {
     assertEquals(now.minus(DISORDER), policy.getWatermark(context(0, now)));
     // Backlog again: the watermark stays where the idle clock put it, it never moves back.
     assertEquals(now.minus(DISORDER), policy.getWatermark(BUSY));
+  }
+
+  @Test
+  public void eventDatedFarAhead_keepsItsTime_butMovesTheWatermarkNoFurtherThanTheClock() {
+    TimestampPolicy<byte[], String> policy = payloadPolicy();
+    Instant nextCentury = Instant.parse("2099-01-01T00:00:00Z");
+    Instant before = Instant.now();
+
+    assertEquals(nextCentury, policy.getTimestampForRecord(BUSY, record(event(nextCentury), T)));
+    Instant watermark = policy.getWatermark(BUSY);
+    Instant after = Instant.now();
+
+    assertTrue(
+        "watermark " + watermark + " should be the clock minus the disorder",
+        !watermark.isBefore(before.minus(DISORDER)) && !watermark.isAfter(after.minus(DISORDER)));
   }
 
   @Test

@@ -1,10 +1,12 @@
 package dev.streamfirst.pipelines.options;
 
+import dev.streamfirst.transforms.events.ParseEvents;
+import dev.streamfirst.transforms.time.Durations;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 
-/** The JSON field names of the canonical event. */
+/** The JSON field names of the canonical event, and which event times are believed. */
 public interface EventFieldOptions extends PipelineOptions {
   @Description("JSON field with the event's id (a non-empty string), used for dedup.")
   @Default.String("id")
@@ -34,4 +36,13 @@ public interface EventFieldOptions extends PipelineOptions {
   String getValueField();
 
   void setValueField(String field);
+
+  @Description(
+      "Events dated more than this after the worker's clock (e.g. 1h, 1d) become dead letters"
+          + " instead of holding windows and dedup state open until that time comes.")
+  @Default.String(ParseEvents.DEFAULT_MAX_FUTURE_TEXT)
+  @ValuePattern(Durations.PATTERN)
+  String getMaxFuture();
+
+  void setMaxFuture(String maxFuture);
 }

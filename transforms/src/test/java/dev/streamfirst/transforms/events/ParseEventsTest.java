@@ -167,6 +167,47 @@ public class ParseEventsTest {
   }
 
   @Test
+  public void eventsFarAheadOfTheClock_becomeDeadLetters_slightlyAheadPass() {
+    Instant now = Instant.now();
+    String slightlyAhead =
+        "{\"id\":\"near\",\"key\":\"k\",\"ts\":"
+            + now.plus(Duration.standardMinutes(30)).getMillis()
+            + ",\"value\":1}";
+    String farAhead = "{\"id\":\"far\",\"key\":\"k\",\"ts\":\"2099-01-01T00:00:00Z\",\"value\":1}";
+    Result<Event> parsed =
+        p.apply(Create.of(slightlyAhead, farAhead))
+            .apply(ParseEvents.create().withMaxFuture(Duration.standardHours(1)));
+
+    PAssert.that(parsed.output().apply(MapElements.into(TypeDescriptors.strings()).via(Event::id)))
+        .containsInAnyOrder("near");
+    PAssert.that(parsed.deadLetters())
+        .satisfies(
+            letters -> {
+              List<DeadLetter> all = new ArrayList<>();
+              letters.forEach(all::add);
+              assertEquals(1, all.size());
+              DeadLetter letter = all.get(0);
+              assertEquals(farAhead, letter.payload());
+              assertEquals(ParseEvents.STAGE, letter.stage());
+              assertThat(letter.error(), startsWith("field 'ts' is 2099-01-01T00:00:00.000Z, "));
+              assertThat(letter.error(), containsString(" days ahead of the clock ("));
+              assertThat(letter.error(), containsString("more than 1h ahead are refused"));
+              return null;
+            });
+    p.run();
+  }
+
+  @Test
+  public void maxFuture_mustBePositive() {
+    assertThat(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ParseEvents.create().withMaxFuture(Duration.ZERO))
+            .getMessage(),
+        containsString("withMaxFuture() must be positive, got 0ms"));
+  }
+
+  @Test
   public void blankAndWhitespaceOnlyLines_areSkipped_withoutDeadLetters() {
     Result<Event> parsed =
         p.apply(
