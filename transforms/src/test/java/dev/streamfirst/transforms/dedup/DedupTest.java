@@ -218,6 +218,38 @@ public class DedupTest {
   }
 
   @Test
+  public void idIsSweptOnceTheWatermarkIsATtlPastIt_soACopyArrivingAfterThatPasses() {
+    // The sweep is what bounds memory by the ids within a TTL: once it ran, the id is gone, and a
+    // copy that arrives that late (more than a TTL behind the watermark) is no longer recognised.
+    TestStream<String> events =
+        TestStream.create(StringUtf8Coder.of())
+            .addElements(at("a:first", sec(0)))
+            .advanceWatermarkTo(T0.plus(TTL.multipliedBy(4)))
+            .addElements(at("a:copy", sec(1)))
+            .advanceWatermarkToInfinity();
+
+    PCollection<String> unique = p.apply(events).apply(Dedup.byId(ID).withTtl(TTL));
+
+    PAssert.that(unique).containsInAnyOrder("a:first", "a:copy");
+    p.run();
+  }
+
+  @Test
+  public void idIsRememberedUntilTheSweep_aCopyArrivingBeforeItIsDropped() {
+    TestStream<String> events =
+        TestStream.create(StringUtf8Coder.of())
+            .addElements(at("a:first", sec(0)))
+            .advanceWatermarkTo(T0.plus(TTL.dividedBy(2)))
+            .addElements(at("a:copy", sec(1)))
+            .advanceWatermarkToInfinity();
+
+    PCollection<String> unique = p.apply(events).apply(Dedup.byId(ID).withTtl(TTL));
+
+    PAssert.that(unique).containsInAnyOrder("a:first");
+    p.run();
+  }
+
+  @Test
   public void sameEventTimeDifferentPayloads_pickIsIndependentOfArrivalOrder() {
     TestStream<String> events =
         TestStream.create(StringUtf8Coder.of())
