@@ -1,11 +1,14 @@
 package dev.streamfirst.transforms.dedup;
 
 import com.google.auto.value.AutoValue;
+import dev.streamfirst.transforms.parallelism.JobParallelism;
+import dev.streamfirst.transforms.parallelism.Shards;
 import dev.streamfirst.transforms.time.Durations;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -35,9 +38,12 @@ import org.joda.time.Instant;
  *
  * <p>On an unbounded input, ids are kept per shard ({@link #withShards}), not per id: expiry sweeps
  * a shard's ids on one timer per shard, so the hot path pays no timer per id, and memory is bounded
- * by the ids seen within the TTL. A bounded input is grouped by id and decided in one pass per id,
- * so one worker never holds more than the copies of one id at once. Apply it before windowing, so
- * that copies falling into different windows are still recognised.
+ * by the ids seen within the TTL. The shard count is the most parallelism dedup can use; by default
+ * it is the job's {@code maxParallelism} where the options set it (it stays fixed for the life of
+ * the job's state, so a rescaled job finds its ids where it left them), else {@value
+ * #DEFAULT_SHARDS}. A bounded input is grouped by id and decided in one pass per id, so one worker
+ * never holds more than the copies of one id at once. Apply it before windowing, so that copies
+ * falling into different windows are still recognised.
  *
  * <p>An id is forgotten once the watermark is a TTL past the event that passed. A copy that arrives
  * later than that (more than the TTL behind the watermark) can no longer be recognised and passes;
@@ -64,6 +70,9 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
   public static final Duration DEFAULT_TTL = Durations.parse(DEFAULT_TTL_TEXT);
   public static final int DEFAULT_SHARDS = 16;
 
+  /** The most shards dedup spreads ids over. */
+  public static final int MAX_SHARDS = 4096;
+
   /**
    * In event time, elements are released when the watermark passes the end of their slot of this
    * length (slots are aligned to the epoch, like fixed windows). A window whose boundaries fall on
@@ -82,6 +91,7 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
 
   abstract Clock clock();
 
+  /** Zero: from the job's {@code maxParallelism} where the options set it, else the default. */
   abstract int shards();
 
   abstract Duration releaseInterval();
@@ -112,7 +122,7 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
         .setIdFn(idFn)
         .setTtl(DEFAULT_TTL)
         .setClock(Clock.EVENT_TIME)
-        .setShards(DEFAULT_SHARDS)
+        .setShards(0)
         .setReleaseInterval(DEFAULT_RELEASE_INTERVAL)
         .build();
   }
@@ -146,8 +156,9 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
 
   /** How many state keys ids are spread over: the most parallelism dedup can use. */
   public Dedup<T> withShards(int shards) {
-    if (shards < 1) {
-      throw new IllegalArgumentException("withShards() must be at least 1, got " + shards);
+    if (shards < 1 || shards > MAX_SHARDS) {
+      throw new IllegalArgumentException(
+          "withShards() must be between 1 and " + MAX_SHARDS + ", got " + shards);
     }
     return toBuilder().setShards(shards).build();
   }
@@ -186,7 +197,9 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
     }
     PCollection<KV<Integer, T>> sharded =
         input
-            .apply("ShardById", ParDo.of(new ShardByIdFn<>(idFn(), shards())))
+            .apply(
+                "ShardById",
+                ParDo.of(new ShardByIdFn<>(idFn(), shardsFor(input.getPipeline().getOptions()))))
             .setCoder(KvCoder.of(VarIntCoder.of(), coder));
     DoFn<KV<Integer, T>, T> dedupFn =
         switch (clock()) {
@@ -208,10 +221,19 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
     builder
         .add(DisplayData.item("ttl", Durations.format(ttl())).withLabel("Dedup TTL"))
         .add(DisplayData.item("clock", clock().name()).withLabel("TTL measured in"))
-        .add(DisplayData.item("shards", shards()).withLabel("Dedup shards"))
+        .addIfNotDefault(DisplayData.item("shards", shards()).withLabel("Dedup shards"), 0)
         .add(
             DisplayData.item("releaseInterval", Durations.format(releaseInterval()))
                 .withLabel("Event-time release interval"));
+  }
+
+  /** The explicit shard count, else the job's max parallelism where set, else the default. */
+  int shardsFor(PipelineOptions options) {
+    if (shards() > 0) {
+      return shards();
+    }
+    long maxParallelism = JobParallelism.of(options).maxParallelism();
+    return maxParallelism > 0 ? (int) Math.min(maxParallelism, MAX_SHARDS) : DEFAULT_SHARDS;
   }
 
   private static String format(Duration d) {
@@ -236,7 +258,7 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
     }
   }
 
-  /** Spreads ids over shards; String.hashCode is specified, so every worker agrees. */
+  /** Spreads ids evenly over shards, the same way on every worker. */
   private static final class ShardByIdFn<T> extends DoFn<T, KV<Integer, T>> {
     private final SerializableFunction<T, String> idFn;
     private final int shards;
@@ -248,7 +270,7 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
 
     @ProcessElement
     public void process(@Element T element, OutputReceiver<KV<Integer, T>> out) {
-      out.output(KV.of(Math.floorMod(idFn.apply(element).hashCode(), shards), element));
+      out.output(KV.of(Shards.of(idFn.apply(element), shards), element));
     }
   }
 }

@@ -1,11 +1,11 @@
 package dev.streamfirst.transforms.windowing;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.auto.value.AutoValue;
 import dev.streamfirst.transforms.errors.DeadLetter;
 import dev.streamfirst.transforms.errors.DeadLetterCoder;
 import dev.streamfirst.transforms.errors.Result;
+import dev.streamfirst.transforms.parallelism.JobParallelism;
+import dev.streamfirst.transforms.parallelism.Shards;
 import dev.streamfirst.transforms.time.Durations;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -22,7 +22,6 @@ import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
-import org.apache.beam.sdk.util.common.ReflectHelpers;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -195,10 +194,6 @@ public abstract class EventWindows<T> extends PTransform<PCollection<T>, PCollec
 
     static final int MAX_SHARDS = 4096;
 
-    private static final ObjectMapper OPTIONS_JSON =
-        new ObjectMapper()
-            .registerModules(ObjectMapper.findModules(ReflectHelpers.findClassLoader()));
-
     abstract EventWindows<T> windows();
 
     abstract SerializableFunction<T, String> payloadFn();
@@ -227,21 +222,11 @@ public abstract class EventWindows<T> extends PTransform<PCollection<T>, PCollec
      * read through their JSON form.
      */
     static int shardsFor(PipelineOptions options) {
-      JsonNode set;
-      try {
-        set = OPTIONS_JSON.valueToTree(options).path("options");
-      } catch (IllegalArgumentException e) {
-        return DEFAULT_SHARDS;
-      }
-      long workers = 0;
-      for (String hint :
-          new String[] {"parallelism", "targetParallelism", "maxNumWorkers", "numWorkers"}) {
-        workers = Math.max(workers, set.path(hint).asLong(0));
-      }
-      long shards = Math.max(DEFAULT_SHARDS, Math.min(MAX_SHARDS, workers * SHARDS_PER_WORKER));
-      long maxParallelism = set.path("maxParallelism").asLong(0);
-      if (maxParallelism > 0) {
-        shards = Math.min(shards, Math.max(maxParallelism, 1));
+      JobParallelism job = JobParallelism.of(options);
+      long shards =
+          Math.max(DEFAULT_SHARDS, Math.min(MAX_SHARDS, job.workers() * SHARDS_PER_WORKER));
+      if (job.maxParallelism() > 0) {
+        shards = Math.min(shards, job.maxParallelism());
       }
       return (int) shards;
     }
@@ -324,16 +309,8 @@ public abstract class EventWindows<T> extends PTransform<PCollection<T>, PCollec
     @ProcessElement
     public void process(
         @Element T element, @Timestamp Instant timestamp, OutputReceiver<KV<Integer, T>> out) {
-      out.output(KV.of(shardOf(timestamp.getMillis(), shards), element));
+      out.output(KV.of(Shards.of(timestamp.getMillis(), shards), element));
     }
-  }
-
-  static int shardOf(long millis, int shards) {
-    long h = millis * 0x9E3779B97F4A7C15L;
-    h ^= h >>> 31;
-    h *= 0xBF58476D1CE4E5B9L;
-    h ^= h >>> 29;
-    return (int) Math.floorMod(h, (long) shards);
   }
 
   /** One seed, a null value, for every shard of the lateness check. */

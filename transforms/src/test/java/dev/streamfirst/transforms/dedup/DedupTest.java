@@ -306,7 +306,7 @@ public class DedupTest {
         containsString("withTtl() must be positive, got 0ms"));
     assertThat(
         assertThrows(IllegalArgumentException.class, () -> dedup.withShards(0)).getMessage(),
-        containsString("withShards() must be at least 1"));
+        containsString("withShards() must be between 1 and 4096, got 0"));
     assertThat(
         assertThrows(IllegalArgumentException.class, () -> Dedup.<String>byId(null)).getMessage(),
         containsString("needs an id function"));
