@@ -248,4 +248,58 @@ public class ExactSumTest {
         Double.doubleToRawLongBits(expected),
         Double.doubleToRawLongBits(actual));
   }
+
+  @Test
+  public void overflowOnTheWay_withSeveralPartials_everyOrderGivesTheExactSum() {
+    double big = 1.5 * Math.scalb(1.0, 1023);
+    double bigPlus = big + Math.scalb(1.0, 971);
+    double[] values = {big, Math.scalb(1.0, 970), bigPlus, -big, -bigPlus};
+    BigDecimal sumOfValues = BigDecimal.ZERO;
+    for (double v : values) {
+      sumOfValues = sumOfValues.add(new BigDecimal(v));
+    }
+    BigDecimal exact = sumOfValues;
+    java.util.List<String> wrong = new java.util.ArrayList<>();
+    permute(
+        values,
+        0,
+        order -> {
+          ExactSum sum = new ExactSum();
+          for (double v : order) {
+            sum.add(v);
+          }
+          if (sum.toBigDecimal().compareTo(exact) != 0 || sum.rounded() != Math.scalb(1.0, 970)) {
+            wrong.add(java.util.Arrays.toString(order) + " -> " + sum.rounded());
+          }
+          // Merged from two halves, as runners combine partial sums.
+          for (int cut = 1; cut < order.length; cut++) {
+            ExactSum left = new ExactSum();
+            ExactSum right = new ExactSum();
+            for (int k = 0; k < order.length; k++) {
+              (k < cut ? left : right).add(order[k]);
+            }
+            left.add(right);
+            if (left.toBigDecimal().compareTo(exact) != 0) {
+              wrong.add(java.util.Arrays.toString(order) + " cut " + cut + " -> " + left.rounded());
+            }
+          }
+        });
+    assertEquals("orders with a wrong sum: " + wrong, 0, wrong.size());
+  }
+
+  private static void permute(
+      double[] values, int from, java.util.function.Consumer<double[]> each) {
+    if (from == values.length) {
+      each.accept(values.clone());
+      return;
+    }
+    for (int i = from; i < values.length; i++) {
+      double t = values[from];
+      values[from] = values[i];
+      values[i] = t;
+      permute(values, from + 1, each);
+      values[i] = values[from];
+      values[from] = t;
+    }
+  }
 }
