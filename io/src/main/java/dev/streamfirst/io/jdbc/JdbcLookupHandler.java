@@ -68,10 +68,26 @@ public final class JdbcLookupHandler implements LookupHandler {
 
   @Override
   public Map<String, String> lookup(List<String> keys) throws SQLException {
+    return lookup(keys, 0);
+  }
+
+  /**
+   * Bounds the query by the call's timeout on the server's side too: the driver ignores the
+   * interrupt of an abandoned call, so without it a slow query would keep its connection (and
+   * thread) until it ends, and a slow database would use up the pool.
+   */
+  @Override
+  public Map<String, String> lookup(List<String> keys, org.joda.time.Duration timeout)
+      throws SQLException {
+    return lookup(keys, (int) Math.max(1, (timeout.getMillis() + 999) / 1000));
+  }
+
+  private Map<String, String> lookup(List<String> keys, int timeoutSeconds) throws SQLException {
     Map<String, String> found = new HashMap<>();
     try (Connection connection = pool.dataSource.getConnection();
         PreparedStatement statement =
             connection.prepareStatement(reference.selectKeys(keys.size()))) {
+      statement.setQueryTimeout(timeoutSeconds);
       for (int i = 0; i < keys.size(); i++) {
         statement.setString(i + 1, keys.get(i));
       }
@@ -90,13 +106,15 @@ public final class JdbcLookupHandler implements LookupHandler {
       return true;
     }
     // SQLSTATE class 08 is a connection failure; 40001/40P01 are serialization and deadlock
-    // failures; 57P01-57P03 an administrator shutdown or a server starting: all worth a retry.
+    // failures; 57014 a query cancelled at its timeout; 57P01-57P03 an administrator shutdown or a
+    // server starting: all worth a retry.
     if (failure instanceof SQLException) {
       String state = ((SQLException) failure).getSQLState();
       return state != null
           && (state.startsWith("08")
               || state.equals("40001")
               || state.equals("40P01")
+              || state.equals("57014")
               || state.startsWith("57P"));
     }
     return false;

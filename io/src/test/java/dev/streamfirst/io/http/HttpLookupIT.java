@@ -15,6 +15,7 @@ import dev.streamfirst.testing.servers.ScriptedHttpServer;
 import dev.streamfirst.transforms.enrich.Enrich;
 import dev.streamfirst.transforms.enrich.Enriched;
 import dev.streamfirst.transforms.enrich.OnMiss;
+import dev.streamfirst.transforms.enrich.OnOutage;
 import dev.streamfirst.transforms.errors.DeadLetter;
 import dev.streamfirst.transforms.errors.Result;
 import dev.streamfirst.transforms.events.Event;
@@ -159,7 +160,8 @@ public class HttpLookupIT {
             .apply(
                 Enrich.fromLookup(handler("/batch"))
                     .withMaxRetries(2)
-                    .withInitialBackoff(Duration.millis(20)));
+                    .withInitialBackoff(Duration.millis(20))
+                    .withOnOutage(OnOutage.DEAD_LETTER));
     PAssert.that(result.output()).empty();
     HashSet<String> payloads = new HashSet<>();
     events.forEach(e -> payloads.add(e.payload()));
@@ -207,7 +209,8 @@ public class HttpLookupIT {
                 Enrich.fromLookup(handler("/batch"))
                     .withTimeout(Duration.millis(200))
                     .withMaxRetries(1)
-                    .withInitialBackoff(Duration.millis(20)));
+                    .withInitialBackoff(Duration.millis(20))
+                    .withOnOutage(OnOutage.DEAD_LETTER));
     PAssert.that(result.output()).empty();
     PAssert.that(result.deadLetters())
         .satisfies(

@@ -10,6 +10,7 @@ import dev.streamfirst.testing.EventJson;
 import dev.streamfirst.testing.servers.ScriptedHttpServer;
 import dev.streamfirst.transforms.enrich.Enrich;
 import dev.streamfirst.transforms.enrich.Enriched;
+import dev.streamfirst.transforms.enrich.OnOutage;
 import dev.streamfirst.transforms.errors.DeadLetter;
 import dev.streamfirst.transforms.errors.Result;
 import dev.streamfirst.transforms.events.Event;
@@ -78,7 +79,8 @@ public class HttpLookupOutageIT {
                   // No cache: every event asks the service, so the outage is seen by all of them.
                   Enrich.fromLookup(HttpLookupHandler.fromUri(IoUri.parse(server.uri("/batch"))))
                       .withoutCache()
-                      .withBatchSize(10));
+                      .withBatchSize(10)
+                      .withOnOutage(OnOutage.DEAD_LETTER));
       enriched.output().apply("RecordEnriched", ParDo.of(new RecordEnrichedFn()));
       enriched.deadLetters().apply("RecordDeadLetters", ParDo.of(new RecordDeadLetterFn()));
 

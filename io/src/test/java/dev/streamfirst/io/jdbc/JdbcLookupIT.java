@@ -13,6 +13,7 @@ import dev.streamfirst.testing.servers.TestPostgres;
 import dev.streamfirst.transforms.enrich.Enrich;
 import dev.streamfirst.transforms.enrich.Enriched;
 import dev.streamfirst.transforms.enrich.LookupHandler;
+import dev.streamfirst.transforms.enrich.OnOutage;
 import dev.streamfirst.transforms.errors.DeadLetter;
 import dev.streamfirst.transforms.errors.Result;
 import dev.streamfirst.transforms.events.Event;
@@ -126,6 +127,31 @@ public class JdbcLookupIT {
   }
 
   @Test
+  public void queryBlockedByALock_endsAtTheCallTimeout_asATransientFailure() throws Exception {
+    LookupHandler handler = JdbcLookupHandler.fromUri(reference());
+    handler.setup();
+    try (java.sql.Connection locker = java.sql.DriverManager.getConnection(url)) {
+      locker.setAutoCommit(false);
+      try (java.sql.Statement lock = locker.createStatement()) {
+        lock.execute("LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE");
+      }
+      long started = System.nanoTime();
+      SQLException e =
+          org.junit.Assert.assertThrows(
+              SQLException.class,
+              () -> handler.lookup(List.of("acct-1"), Duration.standardSeconds(1)));
+      long millis = (System.nanoTime() - started) / 1_000_000;
+      // The server cancelled it: the connection is free again, not held until the lock goes.
+      assertEquals("57014", e.getSQLState());
+      assertTrue("a timeout is worth a retry: " + e, handler.isTransient(e));
+      assertTrue("took " + millis + " ms", millis < 5_000);
+      locker.rollback();
+    } finally {
+      handler.teardown();
+    }
+  }
+
+  @Test
   public void missingTable_isNotRetriedAndDeadLettersTheEvents() {
     String wrong = url + "&table=no_such_table&key=account_id";
     Result<Enriched<Event>> result =
@@ -160,7 +186,8 @@ public class JdbcLookupIT {
             .apply(
                 Enrich.fromLookup(JdbcLookupHandler.fromUri(nobody))
                     .withMaxRetries(1)
-                    .withInitialBackoff(Duration.millis(10)));
+                    .withInitialBackoff(Duration.millis(10))
+                    .withOnOutage(OnOutage.DEAD_LETTER));
     PAssert.that(result.output()).empty();
     PAssert.that(result.deadLetters())
         .satisfies(

@@ -2,6 +2,7 @@ package dev.streamfirst.pipelines.options;
 
 import dev.streamfirst.transforms.enrich.LookupSettings;
 import dev.streamfirst.transforms.enrich.OnMiss;
+import dev.streamfirst.transforms.enrich.OnOutage;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -85,8 +86,8 @@ public interface EnrichOptions extends PipelineOptions {
   void setLookupTimeout(String timeout);
 
   @Description(
-      "Lookups: retries of a call that failed transiently, with exponential backoff; then its"
-          + " events are dead letters.")
+      "Lookups: retries of a call that failed transiently, with exponential backoff; then"
+          + " --lookupOnOutage decides.")
   @Default.Integer(LookupSettings.DEFAULT_MAX_RETRIES)
   int getLookupRetries();
 
@@ -98,4 +99,13 @@ public interface EnrichOptions extends PipelineOptions {
     TABLE,
     LOOKUP
   }
+
+  @Description(
+      "Lookups: when the service still fails transiently after the retries: WAIT (keep"
+          + " retrying, at most every 10s; the job slows down and loses nothing), FAIL (fail the"
+          + " bundle for the runner to retry) or DEAD_LETTER (its events become dead letters).")
+  @Default.Enum("WAIT")
+  OnOutage getLookupOnOutage();
+
+  void setLookupOnOutage(OnOutage onOutage);
 }

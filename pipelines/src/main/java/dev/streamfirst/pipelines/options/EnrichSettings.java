@@ -90,7 +90,8 @@ public abstract class EnrichSettings implements Serializable {
                       .withCacheTtl(ttl)
                       .withMaxConcurrency(options.getLookupConcurrency())
                       .withTimeout(timeout)
-                      .withMaxRetries(options.getLookupRetries());
+                      .withMaxRetries(options.getLookupRetries())
+                      .withOnOutage(options.getLookupOnOutage());
               long cacheSize = options.getLookupCacheSize();
               return cacheSize == 0 ? s.withoutCache() : s.withCacheSize(cacheSize);
             });

@@ -90,6 +90,11 @@ public abstract class EnrichFromLookup<T> extends Enrich<T> {
     return withSettings(settings().withCacheTtl(ttl));
   }
 
+  /** See {@link LookupSettings#withOnOutage}. */
+  public EnrichFromLookup<T> withOnOutage(OnOutage onOutage) {
+    return withSettings(settings().withOnOutage(onOutage));
+  }
+
   /** See {@link LookupSettings#withoutCache}. */
   public EnrichFromLookup<T> withoutCache() {
     return withSettings(settings().withoutCache());
@@ -156,6 +161,9 @@ public abstract class EnrichFromLookup<T> extends Enrich<T> {
                 .withLabel("Concurrent calls per worker"))
         .add(DisplayData.item("timeout", format(s.timeout())).withLabel("Timeout per call"))
         .add(DisplayData.item("maxRetries", s.maxRetries()).withLabel("Retries per call"))
+        .add(
+            DisplayData.item("onOutage", s.onOutage().name())
+                .withLabel("When the service keeps failing"))
         .add(
             DisplayData.item("initialBackoff", format(s.initialBackoff()))
                 .withLabel("First retry after"));

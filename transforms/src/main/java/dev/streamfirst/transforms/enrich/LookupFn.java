@@ -144,6 +144,11 @@ final class LookupFn<T> extends DoFn<T, Enriched<T>> {
     for (Batch<T> batch : sent) {
       RetryingLookup.Outcome outcome = await(batch);
       record(batch, outcome);
+      if (outcome.outage() && settings.onOutage() == OnOutage.FAIL) {
+        // The runner retries the bundle (Flink restarts from its last checkpoint): nothing is lost.
+        throw new IllegalStateException(
+            handler + " is unavailable (onOutage=FAIL): " + outcome.error());
+      }
       for (Waiting<T> waiting : batch.waiting) {
         Routing.Outputs<T> out = outputsAt(context, waiting);
         if (outcome.succeeded()) {
@@ -209,7 +214,7 @@ final class LookupFn<T> extends DoFn<T, Enriched<T>> {
         } catch (InterruptedException e) {
           interrupted = true;
         } catch (ExecutionException e) {
-          return RetryingLookup.Outcome.failure("lookup failed: " + e.getCause(), 1, 0);
+          return RetryingLookup.Outcome.failure("lookup failed: " + e.getCause(), false, 1, 0);
         }
       }
     } finally {

@@ -45,6 +45,17 @@ public interface LookupHandler extends Serializable {
   Map<String, String> lookup(List<String> keys) throws Exception;
 
   /**
+   * As {@link #lookup(List)}, for a call that is abandoned after {@code timeout}. A handler whose
+   * client ignores interrupts (JDBC drivers do) should bound the call itself, e.g. with a statement
+   * timeout, so that an abandoned call frees its connection and thread; by default this calls
+   * {@link #lookup(List)}.
+   */
+  default Map<String, String> lookup(List<String> keys, org.joda.time.Duration timeout)
+      throws Exception {
+    return lookup(keys);
+  }
+
+  /**
    * Whether a failure may go away when the call is repeated. By default: I/O errors, timeouts,
    * transient or recoverable SQL errors, and {@link LookupException}s marked transient.
    */

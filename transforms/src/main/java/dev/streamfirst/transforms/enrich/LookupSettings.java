@@ -27,6 +27,13 @@ public abstract class LookupSettings implements Serializable {
   static final Duration DEFAULT_INITIAL_BACKOFF = Duration.millis(100);
   static final Duration MAX_BACKOFF = Duration.standardSeconds(10);
 
+  /**
+   * Call threads per allowed concurrent call: a call abandoned at its timeout may hold its thread
+   * until the service answers (a JDBC driver ignores interrupts), and one more per call lets the
+   * retry start meanwhile. Beyond that, a retry waits for a thread instead of adding one.
+   */
+  static final int CALL_THREADS_PER_CALL = 2;
+
   public abstract int batchSize();
 
   public abstract Duration maxBatchWait();
@@ -44,6 +51,9 @@ public abstract class LookupSettings implements Serializable {
 
   public abstract Duration initialBackoff();
 
+  /** What happens when the service still fails transiently after the retries. */
+  public abstract OnOutage onOutage();
+
   abstract Builder toBuilder();
 
   public static LookupSettings defaults() {
@@ -56,6 +66,7 @@ public abstract class LookupSettings implements Serializable {
         .setTimeout(Durations.parse(DEFAULT_TIMEOUT_TEXT))
         .setMaxRetries(DEFAULT_MAX_RETRIES)
         .setInitialBackoff(DEFAULT_INITIAL_BACKOFF)
+        .setOnOutage(OnOutage.WAIT)
         .build();
   }
 
@@ -137,6 +148,15 @@ public abstract class LookupSettings implements Serializable {
     return toBuilder().setInitialBackoff(backoff).build();
   }
 
+  /** What to do when the service still fails transiently after the retries ({@link OnOutage}). */
+  public LookupSettings withOnOutage(OnOutage onOutage) {
+    if (onOutage == null) {
+      throw new IllegalArgumentException(
+          "withOnOutage() needs WAIT, FAIL or DEAD_LETTER, got null");
+    }
+    return toBuilder().setOnOutage(onOutage).build();
+  }
+
   private static String format(@Nullable Duration d) {
     return d == null ? "null" : Durations.format(d);
   }
@@ -158,6 +178,8 @@ public abstract class LookupSettings implements Serializable {
     abstract Builder setMaxRetries(int retries);
 
     abstract Builder setInitialBackoff(Duration backoff);
+
+    abstract Builder setOnOutage(OnOutage onOutage);
 
     abstract LookupSettings build();
   }

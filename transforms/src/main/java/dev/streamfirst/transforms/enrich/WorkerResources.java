@@ -50,10 +50,12 @@ final class WorkerResources {
             daemonThreads(name + "-batch"));
     batchPool.allowCoreThreadTimeOut(true);
     this.batches = batchPool;
+    // Bounded: calls abandoned at their timeout may keep their threads; when all are taken, a new
+    // attempt is refused and counts as a transient failure instead of starting one more thread.
     ThreadPoolExecutor callPool =
         new ThreadPoolExecutor(
             0,
-            Integer.MAX_VALUE,
+            settings.maxConcurrency() * LookupSettings.CALL_THREADS_PER_CALL,
             30,
             TimeUnit.SECONDS,
             new SynchronousQueue<>(),

@@ -199,7 +199,8 @@ public class EnrichLookupTest {
             .apply(
                 Enrich.fromLookup(handler)
                     .withMaxRetries(2)
-                    .withInitialBackoff(Duration.millis(10)));
+                    .withInitialBackoff(Duration.millis(10))
+                    .withOnOutage(OnOutage.DEAD_LETTER));
     PAssert.that(result.output()).empty();
     HashSet<String> expectedPayloads =
         events.stream().map(Event::payload).collect(Collectors.toCollection(HashSet::new));
@@ -220,6 +221,39 @@ public class EnrichLookupTest {
     run.waitUntilFinish();
     assertEquals(1, counter(run, StreamfirstMetrics.ENRICH_LOOKUP_FAILURES));
     assertEquals(3, counter(run, StreamfirstMetrics.DEAD_LETTERS));
+  }
+
+  @Test
+  public void outageLongerThanTheRetries_isWaitedOutByDefault_nothingIsDeadLettered() {
+    RecordingHandler handler =
+        RecordingHandler.over("long-outage", RECORDS).failingFirst(8, Failure.TRANSIENT);
+    List<Event> events = eventsOverKeys("e", 3, 3);
+    Result<Enriched<Event>> result =
+        p.apply(oneBundle(events))
+            .apply(
+                Enrich.fromLookup(handler)
+                    .withMaxRetries(2)
+                    .withInitialBackoff(Duration.millis(5)));
+    PAssert.that(result.output()).containsInAnyOrder(expected(events));
+    PAssert.that(result.deadLetters()).empty();
+    PipelineResult run = p.run();
+    run.waitUntilFinish();
+    assertEquals(0, counter(run, StreamfirstMetrics.ENRICH_LOOKUP_FAILURES));
+  }
+
+  @Test
+  public void outageWithFail_failsTheBundleForTheRunnerToRetry() {
+    RecordingHandler handler =
+        RecordingHandler.over("fail-outage", RECORDS).failingFirst(1_000, Failure.TRANSIENT);
+    p.apply(oneBundle(eventsOverKeys("e", 2, 2)))
+        .apply(
+            Enrich.fromLookup(handler)
+                .withMaxRetries(1)
+                .withInitialBackoff(Duration.millis(5))
+                .withOnOutage(OnOutage.FAIL));
+    Exception e = org.junit.Assert.assertThrows(Exception.class, () -> p.run().waitUntilFinish());
+    assertThat(e.getMessage(), containsString("is unavailable (onOutage=FAIL)"));
+    assertThat(e.getMessage(), containsString("lookup failed after 2 attempts"));
   }
 
   @Test

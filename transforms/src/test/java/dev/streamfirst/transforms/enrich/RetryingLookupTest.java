@@ -25,6 +25,7 @@ public class RetryingLookupTest {
         .setMaxRetries(retries)
         .setTimeout(timeout)
         .setInitialBackoff(Duration.millis(10))
+        .setOnOutage(OnOutage.DEAD_LETTER)
         .build();
   }
 
@@ -92,5 +93,81 @@ public class RetryingLookupTest {
     assertFalse(outcome.succeeded());
     assertThat(
         outcome.error(), containsString("lookup failed after 1 attempt: timed out after 100ms"));
+  }
+
+  @Test
+  public void outageBeyondRetries_isMarkedAsAnOutage_aPermanentFailureIsNot() {
+    RetryingLookup.Outcome outage =
+        new RetryingLookup(
+                RecordingHandler.over("outage", RECORDS).failingFirst(10, Failure.TRANSIENT),
+                settings(1, Duration.standardSeconds(5)),
+                CALLS)
+            .call(List.of("a"));
+    RetryingLookup.Outcome permanent =
+        new RetryingLookup(
+                RecordingHandler.over("bad", RECORDS).failingFirst(10, Failure.PERMANENT),
+                settings(1, Duration.standardSeconds(5)),
+                CALLS)
+            .call(List.of("a"));
+    assertTrue(outage.outage());
+    assertFalse(permanent.outage());
+  }
+
+  @Test
+  public void withWait_anOutageLongerThanTheRetries_isWaitedOut() {
+    RecordingHandler handler =
+        RecordingHandler.over("wait", RECORDS).failingFirst(6, Failure.TRANSIENT);
+    RetryingLookup.Outcome outcome =
+        new RetryingLookup(
+                handler,
+                settings(2, Duration.standardSeconds(5)).withOnOutage(OnOutage.WAIT),
+                CALLS)
+            .call(List.of("a"));
+    assertTrue(outcome.error(), outcome.succeeded());
+    assertEquals(7, outcome.attempts());
+  }
+
+  @Test
+  public void withWait_aPermanentFailure_isNotWaitedFor() {
+    RetryingLookup.Outcome outcome =
+        new RetryingLookup(
+                RecordingHandler.over("bad-wait", RECORDS).failingFirst(10, Failure.PERMANENT),
+                settings(2, Duration.standardSeconds(5)).withOnOutage(OnOutage.WAIT),
+                CALLS)
+            .call(List.of("a"));
+    assertFalse(outcome.succeeded());
+    assertEquals(1, outcome.attempts());
+  }
+
+  @Test
+  public void callsThatIgnoreTheirTimeout_holdAtMostTwoThreadsPerAllowedCall() {
+    LookupSettings settings =
+        settings(5, Duration.millis(100)).withMaxConcurrency(1).withOnOutage(OnOutage.DEAD_LETTER);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    LookupHandler deaf =
+        keys -> {
+          // Like a JDBC driver: an interrupt does not end the call.
+          while (true) {
+            try {
+              release.await();
+              return Map.of();
+            } catch (InterruptedException ignored) {
+              // keep waiting
+            }
+          }
+        };
+    WorkerResources resources =
+        WorkerResources.forTransform("deafcall-" + System.nanoTime(), settings);
+    try {
+      RetryingLookup.Outcome outcome =
+          new RetryingLookup(deaf, settings, resources.calls()).call(List.of("a"));
+      assertFalse(outcome.succeeded());
+      assertEquals(6, outcome.attempts());
+      assertThat(outcome.error(), containsString("every call thread is still held"));
+      assertEquals(
+          2, ((java.util.concurrent.ThreadPoolExecutor) resources.calls()).getLargestPoolSize());
+    } finally {
+      release.countDown();
+    }
   }
 }
