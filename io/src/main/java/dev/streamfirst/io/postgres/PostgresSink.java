@@ -3,6 +3,7 @@ package dev.streamfirst.io.postgres;
 import com.google.auto.value.AutoValue;
 import dev.streamfirst.io.IoUri;
 import dev.streamfirst.transforms.aggregate.StatsRow;
+import dev.streamfirst.transforms.aggregate.StatsRowCoder;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -16,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.io.jdbc.JdbcIO;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -203,7 +203,7 @@ public abstract class PostgresSink extends PTransform<PCollection<String>, PDone
         JdbcIO.PoolableDataSourceProvider.of(dataSourceConfiguration());
     return rows.apply(
             "ParseRows", ParDo.of(new ParseRowsAndEnsureTableFn(dataSource, url(), table())))
-        .setCoder(SerializableCoder.of(StatsRow.class))
+        .setCoder(StatsRowCoder.of())
         .apply(
             "UpsertRows",
             JdbcIO.<StatsRow>write()

@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.Combine;
@@ -47,7 +46,7 @@ public final class SessionActivity
     return eventTimes
         .apply("CombinePerKey", Combine.perKey(new CountFirstLastFn()))
         .apply("ToRows", ParDo.of(new ToRowFn()))
-        .setCoder(SerializableCoder.of(SessionRow.class));
+        .setCoder(SessionRowCoder.of());
   }
 
   /** Count, first and last event time (millis); first > last while empty. */

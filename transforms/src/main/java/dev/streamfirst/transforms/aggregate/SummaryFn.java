@@ -5,7 +5,6 @@ import org.apache.beam.sdk.coders.CannotProvideCoderException;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.DoubleCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.ApproximateQuantiles.ApproximateQuantilesCombineFn;
 import org.apache.beam.sdk.transforms.ApproximateUnique.ApproximateUniqueCombineFn;
@@ -130,6 +129,6 @@ public final class SummaryFn<T> extends CombineFn<T, Object[], Summary> {
 
   @Override
   public Coder<Summary> getDefaultOutputCoder(CoderRegistry registry, Coder<T> inputCoder) {
-    return SerializableCoder.of(Summary.class);
+    return SummaryCoder.of();
   }
 }

@@ -2,7 +2,6 @@ package dev.streamfirst.transforms.aggregate;
 
 import com.google.auto.value.AutoValue;
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -50,7 +49,7 @@ public abstract class WindowedSummary<T>
     return keyed
         .apply("CombinePerKey", Combine.perKey(SummaryFn.of(valueFn(), distinctFn())))
         .apply("ToRows", ParDo.of(new ToRowFn()))
-        .setCoder(SerializableCoder.of(SummaryRow.class));
+        .setCoder(SummaryRowCoder.of());
   }
 
   @Override

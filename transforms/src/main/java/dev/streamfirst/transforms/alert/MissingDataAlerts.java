@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -125,7 +124,7 @@ public abstract class MissingDataAlerts<T> extends PTransform<PCollection<T>, PC
                     forgetAfter(),
                     rule(),
                     events.isBounded() == PCollection.IsBounded.BOUNDED)))
-        .setCoder(SerializableCoder.of(Alert.class));
+        .setCoder(AlertCoder.of());
   }
 
   @Override

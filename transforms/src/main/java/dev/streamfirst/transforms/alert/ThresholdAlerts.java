@@ -2,12 +2,12 @@ package dev.streamfirst.transforms.alert;
 
 import com.google.auto.value.AutoValue;
 import dev.streamfirst.transforms.aggregate.SummaryRow;
+import dev.streamfirst.transforms.aggregate.SummaryRowCoder;
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -100,11 +100,11 @@ public abstract class ThresholdAlerts
                 .withAllowedLateness(Duration.ZERO)
                 .discardingFiredPanes())
         .apply("ByKey", WithKeys.of(SummaryRow::key).withKeyType(TypeDescriptors.strings()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(SummaryRow.class)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), SummaryRowCoder.of()))
         .apply(
             "EvaluateRule",
             ParDo.of(new EvaluateFn(rule(), rows.isBounded() == PCollection.IsBounded.BOUNDED)))
-        .setCoder(SerializableCoder.of(Alert.class));
+        .setCoder(AlertCoder.of());
   }
 
   /** Whether a window's on-time pane holds everything that arrived for it in time. */
@@ -150,7 +150,7 @@ public abstract class ThresholdAlerts
 
     @StateId("pending")
     private final StateSpec<BagState<SummaryRow>> pendingSpec =
-        StateSpecs.bag(SerializableCoder.of(SummaryRow.class));
+        StateSpecs.bag(SummaryRowCoder.of());
 
     @StateId("releaseAt")
     private final StateSpec<ValueState<Long>> releaseAtSpec = StateSpecs.value(VarLongCoder.of());
