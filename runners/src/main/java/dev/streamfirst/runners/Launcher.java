@@ -220,11 +220,19 @@ public final class Launcher {
             + RunSummary.describeIo(options));
     RunRecorder recorder =
         new RunRecorder(err, name, prepared.plan(), reportDir, preflight.outputsByOption());
-    int code =
-        execute(
-            prepared.pipeline(), prepared.plan().outputs(), preflight.outputsByOption(), recorder);
-    recorder.write(code);
-    return code;
+    int code = FAILED;
+    try {
+      code =
+          execute(
+              prepared.pipeline(),
+              prepared.plan().outputs(),
+              preflight.outputsByOption(),
+              recorder);
+      return code;
+    } finally {
+      // Also when the runner threw (a Flink [local] job fails inside its submission).
+      recorder.write(code);
+    }
   }
 
   /**

@@ -20,7 +20,7 @@ final class ReportPage {
   private static final int HEIGHT = 260;
   private static final int LEFT = 70;
   private static final int BOTTOM = 40;
-  private static final int TOP = 16;
+  private static final int TOP = 28;
 
   private ReportPage() {}
 
@@ -432,7 +432,7 @@ final class ReportPage {
             HEIGHT - BOTTOM,
             WIDTH - 20,
             HEIGHT - BOTTOM,
-            TOP - 4,
+            TOP - 12,
             esc(unit),
             WIDTH - 20,
             HEIGHT - 4,
