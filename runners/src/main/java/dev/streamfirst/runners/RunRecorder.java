@@ -69,7 +69,9 @@ final class RunRecorder {
   synchronized void ended(String status, RunSummary summary) {
     this.status = status;
     this.endedAt = Instant.now();
-    if (summary != null) {
+    // A detached cluster job's result has no metrics of its own: its counters are the ones last
+    // read from the cluster, not zeros.
+    if (summary != null && !(summary.counters().isEmpty() && last != null)) {
       sample(summary);
     }
   }
