@@ -10,6 +10,7 @@ import dev.streamfirst.pipelines.options.OptionChecks;
 import dev.streamfirst.pipelines.options.SinkOptions;
 import dev.streamfirst.pipelines.options.SourceOptions;
 import dev.streamfirst.transforms.errors.DeadLetter;
+import dev.streamfirst.transforms.metrics.RunReportMetrics;
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
 import java.util.function.BiFunction;
 import org.apache.beam.sdk.Pipeline;
@@ -145,10 +146,14 @@ public final class PipelineIo<S> {
         .apply(writeStep, sink);
   }
 
-  /** Turns items into JSON and counts them, so a summary can say what a pipeline wrote. */
+  /**
+   * Turns items into JSON and counts them, so a summary can say what a pipeline wrote, and a run
+   * report how many rows each window had and how late they were ({@link RunReportMetrics}).
+   */
   private static final class CountedToJson<T> implements SerializableFunction<T, String> {
     private final SerializableFunction<T, String> toJson;
     private final String counterName;
+    private final RunReportMetrics.Tap tap = RunReportMetrics.tap();
     private transient Counter counter;
 
     CountedToJson(SerializableFunction<T, String> toJson, String counterName) {
@@ -162,6 +167,7 @@ public final class PipelineIo<S> {
         counter = StreamfirstMetrics.counter(counterName);
       }
       counter.inc();
+      tap.observe(item);
       return toJson.apply(item);
     }
   }

@@ -14,4 +14,12 @@ public interface LaunchOptions extends PipelineOptions {
   boolean getOverwrite();
 
   void setOverwrite(boolean overwrite);
+
+  @Description(
+      "Where the run report goes (report.html and summary.json): a directory, or 'none' for no"
+          + " report. Default: beside the rows when --sink is file:// (out/ for the default"
+          + " out/rows), else ./out.")
+  String getReport();
+
+  void setReport(String report);
 }

@@ -12,6 +12,8 @@ import dev.streamfirst.runners.dataflow.offline.JobSpecs;
 import dev.streamfirst.runners.flink.FlinkCommand;
 import dev.streamfirst.runners.flink.FlinkRest;
 import dev.streamfirst.runners.flink.RetainedCheckpoints;
+import dev.streamfirst.runners.report.ReportLocation;
+import dev.streamfirst.transforms.metrics.RunReportMetrics;
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -50,6 +52,7 @@ public final class Launcher {
   private static final String DEFAULT_PIPELINE = "rollup";
   private static final Duration PROGRESS_EVERY = Duration.standardSeconds(2);
   private static final Duration POLL_EVERY = Duration.millis(200);
+  private static final Duration SAMPLE_EVERY = Duration.standardSeconds(1);
 
   private final PrintStream out;
   private final PrintStream err;
@@ -194,6 +197,17 @@ public final class Launcher {
     }
 
     PipelineOptions options = prepared.options();
+    Optional<Path> reportDir;
+    try {
+      reportDir =
+          ReportLocation.resolve(
+              options.as(LaunchOptions.class).getReport(),
+              options instanceof SinkOptions sinks ? sinks.getSink() : null,
+              Path.of(System.getProperty("user.dir")));
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return USAGE;
+    }
     // Only what the pipeline writes goes to stdout (a console: sink), so it can be piped; what
     // the launcher says goes to stderr.
     err.println(
@@ -204,7 +218,21 @@ public final class Launcher {
             + RunnerDefaults.flinkCluster(options).map(c -> " at " + c).orElse("")
             + " — "
             + RunSummary.describeIo(options));
-    return execute(prepared.pipeline(), prepared.plan().outputs(), preflight.outputsByOption());
+    RunRecorder recorder =
+        new RunRecorder(err, name, prepared.plan(), reportDir, preflight.outputsByOption());
+    int code = FAILED;
+    try {
+      code =
+          execute(
+              prepared.pipeline(),
+              prepared.plan().outputs(),
+              preflight.outputsByOption(),
+              recorder);
+      return code;
+    } finally {
+      // Also when the runner threw (a Flink [local] job fails inside its submission).
+      recorder.write(code);
+    }
   }
 
   /**
@@ -270,9 +298,19 @@ public final class Launcher {
   }
 
   private int execute(
-      Pipeline pipeline, List<String> outputs, Map<String, OutputDirectory> directories) {
+      Pipeline pipeline,
+      List<String> outputs,
+      Map<String, OutputDirectory> directories,
+      RunRecorder recorder) {
     long started = System.nanoTime();
-    PipelineResult result = PreparedRun.submit(pipeline);
+    recorder.started(started);
+    PipelineResult result;
+    try {
+      result = PreparedRun.submit(pipeline);
+    } catch (RuntimeException e) {
+      recorder.ended("FAILED", null);
+      throw e;
+    }
     PipelineOptions options = pipeline.getOptions();
     Optional<FlinkRest.Job> onCluster = clusterJob(options);
     onCluster.ifPresent(
@@ -327,6 +365,7 @@ public final class Launcher {
     try {
       PipelineResult.State state;
       long nextProgress = System.nanoTime() + PROGRESS_EVERY.getMillis() * 1_000_000L;
+      long nextSample = System.nanoTime() + SAMPLE_EVERY.getMillis() * 1_000_000L;
       while (true) {
         state = result.waitUntilFinish(POLL_EVERY);
         if (state != null && state.isTerminal()) {
@@ -337,20 +376,30 @@ public final class Launcher {
           // following it.
           finished.set(true);
           err.println();
-          err.println(progress.get().describe("Left running", outputs));
+          RunSummary left = progress.get();
+          recorder.ended("LEFT_RUNNING", left);
+          err.println(left.describe("Left running", outputs));
           err.println(stopHint(options));
           return OK;
         }
-        if (System.nanoTime() >= nextProgress) {
-          err.println(progress.get().progressLine(outputs));
-          nextProgress += PROGRESS_EVERY.getMillis() * 1_000_000L;
+        if (System.nanoTime() >= nextSample) {
+          // The report's series; the progress line reuses the sample when both are due.
+          RunSummary sample = progress.get();
+          recorder.sample(sample);
+          nextSample += SAMPLE_EVERY.getMillis() * 1_000_000L;
+          if (System.nanoTime() >= nextProgress) {
+            err.println(sample.progressLine(outputs));
+            nextProgress += PROGRESS_EVERY.getMillis() * 1_000_000L;
+          }
         }
       }
       finished.set(true);
       RunSummary summary = RunSummary.of(result, started);
       if (stopRequested.get() && state == PipelineResult.State.CANCELLED) {
+        recorder.ended("STOPPED", summary);
         return stopped(summary, directories, options);
       }
+      recorder.ended(state.name(), summary);
       if (state != PipelineResult.State.DONE) {
         err.println("error: the pipeline ended " + state);
         err.println(summary.describe("Ended " + state, outputs));
@@ -363,8 +412,11 @@ public final class Launcher {
       if (stopRequested.get()) {
         // DirectRunner's executor may refuse work already queued as the cancel shuts it down;
         // that is the stop the user asked for, not a failure.
-        return stopped(RunSummary.of(result, started), directories, options);
+        RunSummary summary = RunSummary.of(result, started);
+        recorder.ended("STOPPED", summary);
+        return stopped(summary, directories, options);
       }
+      recorder.ended("FAILED", RunSummary.of(result, started));
       err.println("error: the pipeline failed: " + rootMessage(e));
       return FAILED;
     } finally {
@@ -487,9 +539,10 @@ public final class Launcher {
   private static RunSummary clusterSummary(
       PipelineOptions options, FlinkRest.Job job, PipelineResult result, long started) {
     try {
+      FlinkRest rest = FlinkRest.at(RunnerDefaults.flinkCluster(options).orElseThrow());
       return RunSummary.of(
-          FlinkRest.at(RunnerDefaults.flinkCluster(options).orElseThrow())
-              .counters(job.id(), StreamfirstMetrics.NAMESPACE),
+          rest.counters(job.id(), StreamfirstMetrics.NAMESPACE),
+          rest.counters(job.id(), RunReportMetrics.NAMESPACE),
           started);
     } catch (IOException e) {
       return RunSummary.of(result, started);

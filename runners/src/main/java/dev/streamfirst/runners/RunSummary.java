@@ -3,6 +3,7 @@ package dev.streamfirst.runners;
 import dev.streamfirst.io.Secrets;
 import dev.streamfirst.pipelines.options.SinkOptions;
 import dev.streamfirst.pipelines.options.SourceOptions;
+import dev.streamfirst.transforms.metrics.RunReportMetrics;
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,20 +20,32 @@ import org.apache.beam.sdk.options.PipelineOptions;
 /** The counters of a running or finished pipeline, as a progress line and a closing summary. */
 final class RunSummary {
   private final Map<String, Long> counters;
+  private final Map<String, Long> reportCounters;
   private final double seconds;
 
-  private RunSummary(Map<String, Long> counters, double seconds) {
+  private RunSummary(Map<String, Long> counters, Map<String, Long> reportCounters, double seconds) {
     this.counters = counters;
+    this.reportCounters = reportCounters;
     this.seconds = seconds;
   }
 
   /** A summary of counters read elsewhere (e.g. from a Flink cluster's REST API), by name. */
   static RunSummary of(Map<String, Long> counters, long startedNanos) {
-    return new RunSummary(new HashMap<>(counters), (System.nanoTime() - startedNanos) / 1e9);
+    return of(counters, Map.of(), startedNanos);
+  }
+
+  /** Like {@link #of(Map, long)}, with the run report's counters ({@link RunReportMetrics}) too. */
+  static RunSummary of(
+      Map<String, Long> counters, Map<String, Long> reportCounters, long startedNanos) {
+    return new RunSummary(
+        new HashMap<>(counters),
+        new HashMap<>(reportCounters),
+        (System.nanoTime() - startedNanos) / 1e9);
   }
 
   static RunSummary of(PipelineResult result, long startedNanos) {
     Map<String, Long> counters = new HashMap<>();
+    Map<String, Long> reportCounters = new HashMap<>();
     try {
       MetricQueryResults metrics =
           result
@@ -40,14 +53,43 @@ final class RunSummary {
               .queryMetrics(
                   MetricsFilter.builder()
                       .addNameFilter(MetricNameFilter.inNamespace(StreamfirstMetrics.NAMESPACE))
+                      .addNameFilter(MetricNameFilter.inNamespace(RunReportMetrics.NAMESPACE))
                       .build());
       for (MetricResult<Long> counter : metrics.getCounters()) {
-        counters.merge(counter.getName().getName(), valueOf(counter), Long::sum);
+        Map<String, Long> into =
+            RunReportMetrics.NAMESPACE.equals(counter.getName().getNamespace())
+                ? reportCounters
+                : counters;
+        into.merge(counter.getName().getName(), valueOf(counter), Long::sum);
       }
     } catch (UnsupportedOperationException | IllegalStateException e) {
       // Some runners cannot report metrics while running; the summary then shows zeros.
     }
-    return new RunSummary(counters, (System.nanoTime() - startedNanos) / 1e9);
+    return new RunSummary(counters, reportCounters, (System.nanoTime() - startedNanos) / 1e9);
+  }
+
+  /** The {@code streamfirst} counters, by name. */
+  Map<String, Long> counters() {
+    return Map.copyOf(counters);
+  }
+
+  /** The run report's counters ({@link RunReportMetrics}), by name. */
+  Map<String, Long> reportCounters() {
+    return Map.copyOf(reportCounters);
+  }
+
+  double seconds() {
+    return seconds;
+  }
+
+  /** Events read so far (see {@link #read()}). */
+  long eventsRead() {
+    return read();
+  }
+
+  /** Items handed to the sink of {@code output} so far, e.g. {@code Rows}. */
+  long written(String output) {
+    return output(output);
   }
 
   private static long valueOf(MetricResult<Long> counter) {

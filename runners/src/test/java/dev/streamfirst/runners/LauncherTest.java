@@ -5,7 +5,11 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -157,6 +161,15 @@ public class LauncherTest {
     List<String> dead = lines(out.resolve("dead"));
     assertEquals(1, dead.size());
     assertThat(dead.get(0), containsString("\"payload\":\"garbage\""));
+    // The run report goes beside the rows' directory by default.
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    assertEquals("DONE", summary.path("status").asText());
+    assertEquals(5, summary.at("/counts/events_read").asLong());
+    assertEquals(2, summary.at("/counts/rows").asLong());
+    assertEquals(1, summary.at("/dead_letters/by_reason/0/count").asLong());
+    assertEquals("garbage", summary.at("/dead_letters/by_reason/0/examples/0").asText());
+    assertTrue(Files.isRegularFile(out.resolve("report.html")));
+    assertThat(err(), containsString("Report: " + out.resolve("report.html")));
   }
 
   private Path events(String name) throws IOException {
@@ -178,9 +191,12 @@ public class LauncherTest {
       "rollup",
       "--source=file://" + input,
       "--sink=file://" + out.resolve("rows"),
-      "--deadLetter=file://" + out.resolve("dead")
+      "--deadLetter=file://" + out.resolve("dead"),
+      "--report=none"
     };
     assertEquals(err(), Launcher.OK, launch(run));
+    assertFalse(Files.exists(out.resolve("summary.json")));
+    assertThat(err(), not(containsString("Report:")));
     Files.writeString(out.resolve("rows/part-00007-of-00009.jsonl"), "{\"stale\":true}\n");
     this.err.reset();
 
@@ -261,7 +277,8 @@ public class LauncherTest {
               "rollup",
               "--source=file://" + input,
               "--sink=console:",
-              "--deadLetter=console:");
+              "--deadLetter=console:",
+              "--report=" + tmp.getRoot().toPath().resolve("report"));
     } finally {
       System.setOut(original);
     }
@@ -278,6 +295,13 @@ public class LauncherTest {
     assertEquals(1, printed.stream().filter(l -> l.startsWith("{\"key\":\"k\"")).count());
     assertThat(err(), containsString("Running rollup"));
     assertThat(err(), containsString("Done in"));
+    // Not file sinks: counts and charts from the counters, no keys or examples to read back.
+    JsonNode summary =
+        new ObjectMapper().readTree(tmp.getRoot().toPath().resolve("report/summary.json").toFile());
+    assertEquals(1, summary.at("/counts/rows").asLong());
+    assertEquals(1, summary.at("/rows_per_window/windows/0/rows").asLong());
+    assertEquals(false, summary.at("/top_keys/read_from_files").asBoolean());
+    assertEquals(1, summary.at("/dead_letters/by_stage/parse").asLong());
   }
 
   @Test
