@@ -10,6 +10,7 @@ import dev.streamfirst.pipelines.options.OptionChecks;
 import dev.streamfirst.pipelines.options.SinkOptions;
 import dev.streamfirst.pipelines.options.SourceOptions;
 import dev.streamfirst.transforms.errors.DeadLetter;
+import dev.streamfirst.transforms.errors.DeadLetterReason;
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
 import java.util.function.BiFunction;
 import org.apache.beam.sdk.Pipeline;
@@ -162,6 +163,14 @@ public final class PipelineIo<S> {
         counter = StreamfirstMetrics.counter(counterName);
       }
       counter.inc();
+      if (item instanceof DeadLetter letter) {
+        // By stage and reason class, so a dashboard can tell a producer's bad payloads from late
+        // data or a failing lookup without reading the letters.
+        StreamfirstMetrics.counter(
+                StreamfirstMetrics.deadLetters(
+                    DeadLetterReason.metricPart(letter.stage()), DeadLetterReason.of(letter)))
+            .inc();
+      }
       return toJson.apply(item);
     }
   }
