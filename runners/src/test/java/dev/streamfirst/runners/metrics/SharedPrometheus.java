@@ -92,7 +92,18 @@ final class SharedPrometheus {
             .redirectErrorStream(true)
             .redirectOutput(home.resolve("prometheus.log").toFile())
             .start();
-    Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  process.destroy();
+                  try {
+                    process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+                    deleteTree(home);
+                  } catch (InterruptedException | IOException ignored) {
+                    // The JVM is going down; a temporary folder left behind is harmless.
+                  }
+                }));
     SharedPrometheus prometheus =
         new SharedPrometheus(process, URI.create("http://127.0.0.1:" + port + "/"), home);
     prometheus.awaitReady(Duration.ofSeconds(60));
@@ -169,6 +180,14 @@ final class SharedPrometheus {
       }
     }
     throw new IOException("Prometheus was not ready in " + timeout + "; log in " + home);
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   private static int freePort() throws IOException {
