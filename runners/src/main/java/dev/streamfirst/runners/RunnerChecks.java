@@ -113,6 +113,14 @@ public final class RunnerChecks {
               + " reporter (see README, 'Watch a running job'); drop --metricsPort, or run with"
               + " --flinkMaster=[local]");
     }
+    if (FlinkRunner.class.equals(run.runner())
+        && !"[local]".equals(run.options().as(FlinkPipelineOptions.class).getFlinkMaster())) {
+      return List.of(
+          "--metricsPort="
+              + port
+              + ": on Flink it is served by the embedded cluster of --flinkMaster=[local]; use"
+              + " that, or drop --metricsPort");
+    }
     if (run.runner().getPackageName().startsWith(DATAFLOW_RUNNERS)) {
       return List.of(
           "--metricsPort="

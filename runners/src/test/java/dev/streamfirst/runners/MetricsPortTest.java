@@ -221,6 +221,22 @@ public class MetricsPortTest {
     assertThat(problems.get(0), containsString("the cluster's own Prometheus reporter"));
   }
 
+  @Test
+  public void onFlinksCollectionEnvironment_pointsAtLocal() {
+    String[] flags = {"--runner=FlinkRunner", "--flinkMaster=[collection]", "--metricsPort=9400"};
+    PlannedRun run =
+        PlannedRun.of(
+            org.apache.beam.sdk.Pipeline.create(
+                org.apache.beam.sdk.options.PipelineOptionsFactory.fromArgs(flags)
+                    .as(LaunchOptions.class)),
+            flags);
+    assertEquals(
+        List.of(
+            "--metricsPort=9400: on Flink it is served by the embedded cluster of"
+                + " --flinkMaster=[local]; use that, or drop --metricsPort"),
+        RunnerChecks.metricsPort(run));
+  }
+
   /** The sum of every series of {@code name}, 0 when there is none. */
   private static double value(String body, String name) {
     Matcher m =
