@@ -10,6 +10,7 @@ import dev.streamfirst.pipelines.options.OptionChecks;
 import dev.streamfirst.pipelines.options.SinkOptions;
 import dev.streamfirst.pipelines.options.SourceOptions;
 import dev.streamfirst.transforms.errors.DeadLetter;
+import dev.streamfirst.transforms.errors.DeadLetterReason;
 import dev.streamfirst.transforms.metrics.RunReportMetrics;
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
 import java.util.function.BiFunction;
@@ -168,6 +169,14 @@ public final class PipelineIo<S> {
       }
       counter.inc();
       tap.observe(item);
+      if (item instanceof DeadLetter letter) {
+        // By stage and reason class, so a dashboard can tell a producer's bad payloads from late
+        // data or a failing lookup without reading the letters.
+        StreamfirstMetrics.counter(
+                StreamfirstMetrics.deadLetters(
+                    DeadLetterReason.metricPart(letter.stage()), DeadLetterReason.of(letter)))
+            .inc();
+      }
       return toJson.apply(item);
     }
   }

@@ -3,6 +3,7 @@ package dev.streamfirst.runners;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /** Options of the launcher itself, about the machine it runs on rather than the pipeline. */
 public interface LaunchOptions extends PipelineOptions {
@@ -22,4 +23,12 @@ public interface LaunchOptions extends PipelineOptions {
   String getReport();
 
   void setReport(String report);
+
+  @Description(
+      "Serve the running job's metrics for Prometheus at http://<host>:<port>/metrics"
+          + " (DirectRunner and Flink's embedded cluster; a Flink session cluster has its own"
+          + " reporter). A port from 1 to 65535, e.g. 9400.")
+  @Nullable Integer getMetricsPort();
+
+  void setMetricsPort(@Nullable Integer port);
 }

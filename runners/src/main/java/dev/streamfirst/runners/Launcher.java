@@ -12,11 +12,13 @@ import dev.streamfirst.runners.dataflow.offline.JobSpecs;
 import dev.streamfirst.runners.flink.FlinkCommand;
 import dev.streamfirst.runners.flink.FlinkRest;
 import dev.streamfirst.runners.flink.RetainedCheckpoints;
+import dev.streamfirst.runners.metrics.MetricsEndpoint;
 import dev.streamfirst.runners.report.ReportLocation;
 import dev.streamfirst.transforms.metrics.RunReportMetrics;
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,9 +30,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.ApplicationNameOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 
 /**
@@ -304,6 +309,58 @@ public final class Launcher {
       RunRecorder recorder) {
     long started = System.nanoTime();
     recorder.started(started);
+    PipelineOptions options = pipeline.getOptions();
+    MetricsEndpoint metrics;
+    try {
+      metrics = startMetricsEndpoint(options);
+    } catch (IOException e) {
+      err.println(
+          "error: --metricsPort="
+              + options.as(LaunchOptions.class).getMetricsPort()
+              + ": cannot listen on that port ("
+              + rootMessage(e)
+              + "); pick a free one, e.g. --metricsPort=9400");
+      recorder.ended("FAILED", null);
+      return USAGE;
+    }
+    try (MetricsEndpoint closing = metrics) {
+      return execute(pipeline, outputs, directories, recorder, started, metrics);
+    }
+  }
+
+  /** The endpoint of {@code --metricsPort}, or null when it is not given. */
+  private @Nullable MetricsEndpoint startMetricsEndpoint(PipelineOptions options)
+      throws IOException {
+    Integer port = options.as(LaunchOptions.class).getMetricsPort();
+    if (port == null) {
+      return null;
+    }
+    if (FlinkRunner.class.equals(options.getRunner())) {
+      // The embedded cluster's own Prometheus reporter serves it (LocalFlinkMetrics): only
+      // check that it can, since the reporter would just log a port it cannot take.
+      try (ServerSocket probe = new ServerSocket(port)) {
+        probe.setReuseAddress(true);
+      }
+      err.println(
+          "Serving the job's metrics for Prometheus at http://localhost:"
+              + port
+              + "/metrics (the embedded Flink cluster's Prometheus reporter)");
+      return null;
+    }
+    MetricsEndpoint endpoint =
+        MetricsEndpoint.start(port, options.as(ApplicationNameOptions.class).getAppName());
+    err.println(
+        "Serving the job's metrics for Prometheus at http://localhost:" + port + "/metrics");
+    return endpoint;
+  }
+
+  private int execute(
+      Pipeline pipeline,
+      List<String> outputs,
+      Map<String, OutputDirectory> directories,
+      RunRecorder recorder,
+      long started,
+      @Nullable MetricsEndpoint metrics) {
     PipelineResult result;
     try {
       result = PreparedRun.submit(pipeline);
@@ -312,6 +369,9 @@ public final class Launcher {
       throw e;
     }
     PipelineOptions options = pipeline.getOptions();
+    if (metrics != null) {
+      metrics.follow(result);
+    }
     Optional<FlinkRest.Job> onCluster = clusterJob(options);
     onCluster.ifPresent(
         job ->

@@ -60,6 +60,7 @@ public final class RunnerChecks {
             RunnerChecks::flinkStateBackend,
             RunnerChecks::flinkClusterCanRunIt,
             RunnerChecks::dataflowUpdateNeedsStreaming,
+            RunnerChecks::metricsPort,
             new KafkaExactlyOnceCheck()));
   }
 
@@ -87,6 +88,46 @@ public final class RunnerChecks {
     if (!problems.isEmpty()) {
       throw new UnsupportedOnRunnerException(run.runner().getSimpleName(), problems);
     }
+  }
+
+  /**
+   * {@code --metricsPort} serves what the launcher can read from the job it runs: a job on a
+   * cluster or on Dataflow is watched through that service's own metrics.
+   */
+  static List<String> metricsPort(PlannedRun run) {
+    Integer port = run.options().as(LaunchOptions.class).getMetricsPort();
+    if (port == null) {
+      return List.of();
+    }
+    if (port < 1 || port > 65535) {
+      return List.of(
+          "--metricsPort="
+              + port
+              + ": must be a TCP port from 1 to 65535, e.g. --metricsPort=9400");
+    }
+    if (RunnerDefaults.flinkCluster(run.options()).isPresent()) {
+      return List.of(
+          "--metricsPort="
+              + port
+              + ": a job on a Flink cluster is watched through the cluster's own Prometheus"
+              + " reporter (see README, 'Watch a running job'); drop --metricsPort, or run with"
+              + " --flinkMaster=[local]");
+    }
+    if (FlinkRunner.class.equals(run.runner())
+        && !"[local]".equals(run.options().as(FlinkPipelineOptions.class).getFlinkMaster())) {
+      return List.of(
+          "--metricsPort="
+              + port
+              + ": on Flink it is served by the embedded cluster of --flinkMaster=[local]; use"
+              + " that, or drop --metricsPort");
+    }
+    if (run.runner().getPackageName().startsWith(DATAFLOW_RUNNERS)) {
+      return List.of(
+          "--metricsPort="
+              + port
+              + ": a Dataflow job reports its metrics to Cloud Monitoring; drop --metricsPort");
+    }
+    return List.of();
   }
 
   /** Options that belong to one runner are silently ignored by the others. */

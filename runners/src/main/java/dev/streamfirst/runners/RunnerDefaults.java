@@ -3,6 +3,9 @@ package dev.streamfirst.runners;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.streamfirst.runners.dataflow.DataflowStreamingDefaults;
 import dev.streamfirst.runners.flink.FlinkRest;
+import dev.streamfirst.runners.flink.LocalFlinkMetrics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -160,6 +163,18 @@ public final class RunnerDefaults {
     if (cluster.isEmpty()) {
       if ("[local]".equals(flink.getFlinkMaster()) && !given.contains("parallelism")) {
         flink.setParallelism(Runtime.getRuntime().availableProcessors());
+      }
+      Integer metricsPort = flink.as(LaunchOptions.class).getMetricsPort();
+      if ("[local]".equals(flink.getFlinkMaster())
+          && metricsPort != null
+          && metricsPort > 0
+          && metricsPort <= 65535
+          && !given.contains("flinkConfDir")) {
+        try {
+          flink.setFlinkConfDir(LocalFlinkMetrics.confDir(metricsPort).toString());
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot write the embedded Flink's configuration", e);
+        }
       }
       return;
     }

@@ -6,7 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Where a local Flink session cluster keeps its state and which ports it uses.
+ * Where a local Flink session cluster keeps its state and which ports it uses: REST and web UI,
+ * RPC, and the two on which Prometheus scrapes its metrics.
  *
  * <pre>{@code
  * FlinkClusterSettings settings =
@@ -20,6 +21,9 @@ public abstract class FlinkClusterSettings {
   public static final int DEFAULT_REST_PORT = 8081;
   public static final int DEFAULT_RPC_PORT = 6123;
 
+  /** Flink's own default for its Prometheus reporter; the TaskManager takes the next port. */
+  public static final int DEFAULT_METRICS_PORT = 9249;
+
   /** The cluster's folder: configuration, logs, pids, checkpoints, savepoints, temp files. */
   public abstract Path home();
 
@@ -31,6 +35,13 @@ public abstract class FlinkClusterSettings {
 
   /** JobManager RPC port, on localhost; TaskManagers connect to it. */
   public abstract int rpcPort();
+
+  /**
+   * The first of the two ports on which the JobManager and the TaskManager serve their metrics
+   * (their own and every job's) to Prometheus at {@code /metrics}; each process takes the first of
+   * the two that is free.
+   */
+  public abstract int metricsPort();
 
   /** Task slots of the one TaskManager: the most parallelism a job gets. */
   public abstract int slots();
@@ -50,6 +61,8 @@ public abstract class FlinkClusterSettings {
 
     abstract Builder setRpcPort(int port);
 
+    abstract Builder setMetricsPort(int port);
+
     abstract Builder setSlots(int slots);
 
     abstract Builder setConfig(Map<String, String> config);
@@ -64,6 +77,7 @@ public abstract class FlinkClusterSettings {
         .setLib(lib.toAbsolutePath().normalize())
         .setRestPort(DEFAULT_REST_PORT)
         .setRpcPort(DEFAULT_RPC_PORT)
+        .setMetricsPort(DEFAULT_METRICS_PORT)
         .setSlots(Math.max(1, Runtime.getRuntime().availableProcessors()))
         .setConfig(Map.of())
         .build();
@@ -75,6 +89,16 @@ public abstract class FlinkClusterSettings {
 
   public FlinkClusterSettings withRpcPort(int port) {
     return toBuilder().setRpcPort(checkPort("withRpcPort", port)).build();
+  }
+
+  /** The first of the two Prometheus ports ({@link #metricsPort()}). */
+  public FlinkClusterSettings withMetricsPort(int port) {
+    if (port < 1 || port > 65534) {
+      throw new IllegalArgumentException(
+          "withMetricsPort() must be a TCP port in 1..65534 (the next one is used too), got "
+              + port);
+    }
+    return toBuilder().setMetricsPort(port).build();
   }
 
   public FlinkClusterSettings withSlots(int slots) {

@@ -100,6 +100,8 @@ public final class FlinkCommand {
         settings = settings.withRestPort(parseInt(flag));
       } else if (flag.startsWith("--rpcPort=")) {
         settings = settings.withRpcPort(parseInt(flag));
+      } else if (flag.startsWith("--metricsPort=")) {
+        settings = settings.withMetricsPort(parseInt(flag));
       } else if (flag.startsWith("--slots=")) {
         settings = settings.withSlots(parseInt(flag));
       } else if (flag.startsWith("-D") && flag.contains("=")) {
@@ -129,6 +131,11 @@ public final class FlinkCommand {
         "  submit: ./streamfirst run rollup --runner=FlinkRunner --flinkMaster="
             + cluster.master()
             + " ...");
+    out.printf(
+        Locale.ROOT,
+        "  metrics for Prometheus: http://localhost:%d/metrics and http://localhost:%d/metrics%n",
+        settings.metricsPort(),
+        settings.metricsPort() + 1);
     out.println("  stop:   ./streamfirst flink stop");
     return OK;
   }
@@ -305,9 +312,12 @@ public final class FlinkCommand {
   static void usage(PrintStream to) {
     to.println("usage: ./streamfirst flink <command>");
     to.println();
-    to.println("  start [--port=8081] [--rpcPort=6123] [--slots=N] [-Dkey=value ...]");
     to.println(
-        "                            start a JobManager and a TaskManager; web UI on --port");
+        "  start [--port=8081] [--rpcPort=6123] [--metricsPort=9249] [--slots=N] [-Dkey=value"
+            + " ...]");
+    to.println(
+        "                            start a JobManager and a TaskManager; web UI on --port,"
+            + " Prometheus metrics on --metricsPort and the port after it");
     to.println("  status                    whether it is up, its slots and its jobs");
     to.println("  stop                      stop both processes");
     to.println("  stop-job <job-id> [--drain] [--savepointDir=/abs/dir]");

@@ -30,6 +30,7 @@ public final class SharedFlinkCluster {
 
   private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
   private static FlinkSessionCluster cluster;
+  private static FlinkClusterSettings settings;
   private static Duration startedIn;
 
   private SharedFlinkCluster() {}
@@ -41,12 +42,13 @@ public final class SharedFlinkCluster {
         Path root = Path.of(required(LIB_PROPERTY)).getParent().getParent().getParent();
         Path homes = root.resolve("target/flink-it");
         stopLeftovers(homes);
-        FlinkClusterSettings settings =
+        settings =
             FlinkClusterSettings.in(
                     homes.resolve("cluster-" + ProcessHandle.current().pid()),
                     Path.of(required(LIB_PROPERTY)))
                 .withRestPort(freePort())
                 .withRpcPort(freePort())
+                .withMetricsPort(freePortPair())
                 .withSlots(2)
                 // A failing job should fail its test at once, not be restarted until it times out.
                 .withConfig("restart-strategy.type", "none");
@@ -95,6 +97,27 @@ public final class SharedFlinkCluster {
       dirs.forEach(
           home -> FlinkSessionCluster.find(home).ifPresent(c -> c.stop(Duration.ofSeconds(10))));
     }
+  }
+
+  /** A free port whose next port is free too: the cluster's two Prometheus ports. */
+  private static int freePortPair() throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int port = freePort();
+      if (port < 65535) {
+        try (ServerSocket next = new ServerSocket(port + 1, 1, InetAddress.getLoopbackAddress())) {
+          return port;
+        } catch (IOException taken) {
+          // Try another.
+        }
+      }
+    }
+    throw new IOException("found no two free consecutive ports for the cluster's metrics");
+  }
+
+  /** The first of the cluster's two Prometheus ports (JobManager and TaskManager). */
+  public static synchronized int metricsPort() {
+    get();
+    return settings.metricsPort();
   }
 
   private static int freePort() throws IOException {

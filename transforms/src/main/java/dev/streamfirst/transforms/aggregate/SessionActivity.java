@@ -1,6 +1,6 @@
 package dev.streamfirst.transforms.aggregate;
 
-import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
+import dev.streamfirst.transforms.metrics.RowsWritten;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,7 +8,6 @@ import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.VarLongCoder;
-import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Combine.CombineFn;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -110,7 +109,7 @@ public final class SessionActivity
   }
 
   private static final class ToRowFn extends DoFn<KV<String, long[]>, SessionRow> {
-    private final Counter rows = StreamfirstMetrics.counter(StreamfirstMetrics.ROWS_WRITTEN);
+    private final RowsWritten rows = new RowsWritten();
 
     @ProcessElement
     public void process(
@@ -122,7 +121,7 @@ public final class SessionActivity
       if (a[0] == 0) {
         return; // an empty discarding pane says nothing about the session
       }
-      rows.inc();
+      rows.emitted(window);
       out.output(
           SessionRow.of(
               activity.getKey(),

@@ -1,12 +1,11 @@
 package dev.streamfirst.transforms.aggregate;
 
-import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
+import dev.streamfirst.transforms.metrics.RowsWritten;
 import java.util.Map;
 import org.apache.beam.sdk.coders.DoubleCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -117,7 +116,7 @@ public final class WindowedStats
   }
 
   private static final class ToRowFn extends DoFn<KV<String, Stats>, StatsRow> {
-    private final Counter rows = StreamfirstMetrics.counter(StreamfirstMetrics.ROWS_WRITTEN);
+    private final RowsWritten rows = new RowsWritten();
 
     @ProcessElement
     public void process(
@@ -128,7 +127,7 @@ public final class WindowedStats
       if (stats.getValue().count() == 0) {
         return; // an empty pane (discarding panes, nothing new): there is nothing to report
       }
-      rows.inc();
+      rows.emitted(window);
       out.output(
           StatsRow.of(
               stats.getKey(),
@@ -142,7 +141,7 @@ public final class WindowedStats
   }
 
   private static final class ShardToRowsFn extends DoFn<KV<Integer, Map<String, Stats>>, StatsRow> {
-    private final Counter rows = StreamfirstMetrics.counter(StreamfirstMetrics.ROWS_WRITTEN);
+    private final RowsWritten rows = new RowsWritten();
 
     @ProcessElement
     public void process(
@@ -157,7 +156,7 @@ public final class WindowedStats
         if (key.getValue().count() == 0) {
           continue;
         }
-        rows.inc();
+        rows.emitted(window);
         out.output(
             StatsRow.of(
                 key.getKey(), start, end, key.getValue(), timing, pane.getIndex(), pane.isLast()));

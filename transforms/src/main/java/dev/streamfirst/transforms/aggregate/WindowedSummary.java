@@ -1,8 +1,7 @@
 package dev.streamfirst.transforms.aggregate;
 
 import com.google.auto.value.AutoValue;
-import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
-import org.apache.beam.sdk.metrics.Counter;
+import dev.streamfirst.transforms.metrics.RowsWritten;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -65,7 +64,7 @@ public abstract class WindowedSummary<T>
   }
 
   private static final class ToRowFn extends DoFn<KV<String, Summary>, SummaryRow> {
-    private final Counter rows = StreamfirstMetrics.counter(StreamfirstMetrics.ROWS_WRITTEN);
+    private final RowsWritten rows = new RowsWritten();
 
     @ProcessElement
     public void process(
@@ -76,7 +75,7 @@ public abstract class WindowedSummary<T>
       if (summary.getValue().stats().count() == 0) {
         return; // an empty pane (discarding panes, nothing new): there is nothing to report
       }
-      rows.inc();
+      rows.emitted(window);
       out.output(
           SummaryRow.of(
               summary.getKey(),

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
+import org.apache.beam.sdk.metrics.Gauge;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -53,6 +54,8 @@ final class LookupFn<T> extends DoFn<T, Enriched<T>> {
       StreamfirstMetrics.distribution(StreamfirstMetrics.ENRICH_BATCH_SIZE);
   private final Distribution latency =
       StreamfirstMetrics.distribution(StreamfirstMetrics.ENRICH_LOOKUP_LATENCY_MS);
+  private final Gauge latestLatency =
+      StreamfirstMetrics.latest(StreamfirstMetrics.ENRICH_LOOKUP_LATENCY_MS);
 
   private transient @Nullable Cache<String, Optional<String>> cache;
   private transient WorkerResources shared;
@@ -200,6 +203,7 @@ final class LookupFn<T> extends DoFn<T, Enriched<T>> {
     batchSizes.update(batch.keys.size());
     if (outcome.succeeded()) {
       latency.update(outcome.millis());
+      latestLatency.set(outcome.millis());
     } else {
       failures.inc();
     }

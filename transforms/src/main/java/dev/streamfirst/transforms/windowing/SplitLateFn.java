@@ -7,6 +7,8 @@ import java.util.Collection;
 import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Distribution;
+import org.apache.beam.sdk.metrics.Gauge;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.TimeDomain;
@@ -66,6 +68,9 @@ final class SplitLateFn<T> extends DoFn<KV<Integer, T>, T> {
   private final TupleTag<DeadLetter> late;
   private final Counter lateEvents = StreamfirstMetrics.counter(StreamfirstMetrics.LATE_EVENTS);
   private final Counter deadLetters = StreamfirstMetrics.counter(StreamfirstMetrics.DEAD_LETTERS);
+  private final Distribution lag =
+      StreamfirstMetrics.distribution(StreamfirstMetrics.EVENT_TIME_LAG_MS);
+  private final Gauge latestLag = StreamfirstMetrics.latest(StreamfirstMetrics.EVENT_TIME_LAG_MS);
 
   /** The greatest firing time seen: the input watermark is at or past it. */
   @StateId("bound")
@@ -179,6 +184,7 @@ final class SplitLateFn<T> extends DoFn<KV<Integer, T>, T> {
     step = racing ? Math.min(step * 2, Long.MAX_VALUE / 4) : STEP.getMillis();
     lastTick.write(wallNow);
     stepState.write(step);
+    recordLag(bound, wallNow);
     tick(bound, step, boundState, clock);
   }
 
@@ -197,7 +203,19 @@ final class SplitLateFn<T> extends DoFn<KV<Integer, T>, T> {
     // Caught up with the data: the clock goes on from here one step at a time, which also ends
     // any overshoot its longer steps left.
     stepState.write(STEP.getMillis());
+    recordLag(bound, System.currentTimeMillis());
     tick(bound, STEP.getMillis(), boundState, clock);
+  }
+
+  /**
+   * Processing time minus the watermark, from the bound just learned. A bound ahead of the clock
+   * (event times in the future, or the end of the input) says nothing about lag and is skipped.
+   */
+  private void recordLag(long bound, long wallNow) {
+    if (bound > BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis() && bound < END && bound <= wallNow) {
+      lag.update(wallNow - bound);
+      latestLag.set(wallNow - bound);
+    }
   }
 
   /** Records the bound and sets the clock one step beyond it, holding the output there. */
