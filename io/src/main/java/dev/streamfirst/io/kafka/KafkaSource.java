@@ -549,6 +549,15 @@ public abstract class KafkaSource extends PTransform<PBegin, PCollection<String>
    * runs where the pipeline is built, so that is when "the end" is taken.
    */
   private List<PartitionRange> partitionRanges() {
+    // A consumer retries a refused login or a denied topic quietly, and an unreachable broker
+    // for its whole timeout; the check says which it is, in one line.
+    BrokerCheck.check(bootstrapServers(), clientProperties(), topics(), BrokerCheck.Access.READ)
+        // A missing topic is said below, with the topics that do exist.
+        .filter(problem -> problem.kind() != BrokerCheck.Kind.NO_TOPIC)
+        .ifPresent(
+            problem -> {
+              throw new IllegalStateException(problem.message());
+            });
     Map<String, Object> config = consumerConfig(true);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     List<PartitionRange> ranges = new ArrayList<>();
