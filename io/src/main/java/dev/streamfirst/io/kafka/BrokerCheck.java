@@ -1,5 +1,6 @@
 package dev.streamfirst.io.kafka;
 
+import dev.streamfirst.io.SecretReferences;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,7 +111,13 @@ public final class BrokerCheck {
     } catch (IllegalArgumentException e) {
       return Optional.of(new Problem(Kind.UNREACHABLE, e.getMessage()));
     }
-    Map<String, Object> config = new HashMap<>(clientProperties);
+    Map<String, String> resolved;
+    try {
+      resolved = SecretReferences.resolve(clientProperties);
+    } catch (IllegalArgumentException e) {
+      return Optional.of(new Problem(Kind.AUTHENTICATION, e.getMessage()));
+    }
+    Map<String, Object> config = new HashMap<>(resolved);
     config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeoutMs);
     config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeoutMs);
@@ -130,7 +137,7 @@ public final class BrokerCheck {
                   + ": "
                   + e.getMessage()
                   + " ("
-                  + withoutSecrets(rootMessage(e), clientProperties)
+                  + withoutSecrets(withoutSecrets(rootMessage(e), resolved), clientProperties)
                   + ")"));
     }
     try {

@@ -2,6 +2,7 @@ package dev.streamfirst.io.kafka;
 
 import com.google.auto.value.AutoValue;
 import dev.streamfirst.io.IoUri;
+import dev.streamfirst.io.SecretReferences;
 import dev.streamfirst.io.Secrets;
 import dev.streamfirst.transforms.time.Durations;
 import java.util.ArrayList;
@@ -558,7 +559,8 @@ public abstract class KafkaSource extends PTransform<PBegin, PCollection<String>
             problem -> {
               throw new IllegalStateException(problem.message());
             });
-    Map<String, Object> config = consumerConfig(true);
+    Map<String, Object> config =
+        new HashMap<>(SecretReferences.resolveValues(consumerConfig(true)));
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     List<PartitionRange> ranges = new ArrayList<>();
     try (Consumer<byte[], byte[]> consumer =

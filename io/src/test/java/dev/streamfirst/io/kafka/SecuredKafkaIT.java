@@ -151,6 +151,27 @@ public class SecuredKafkaIT {
   }
 
   @Test
+  public void passwordAsFileReference_isResolvedWhereTheClientIsMade() throws IOException {
+    String in = kafka.createTopic("secure-ref-in", 1);
+    String out = kafka.createTopic("secure-ref-out", 1);
+    kafka.sendValues(in, events(5));
+    Path secret = FILES.newFile().toPath();
+    Files.writeString(secret, PASSWORD + "\n", StandardCharsets.UTF_8);
+    Map<String, String> login =
+        new LinkedHashMap<>(kafka.clientProperties(USER, "${file:" + secret + "}"));
+    String base = "kafka://" + kafka.bootstrapServers() + "/";
+
+    p.apply(Sources.read(base + in + "?until=end&" + asParameters(login)))
+        .apply(Sinks.write(base + out + "?" + asParameters(login)));
+    p.run().waitUntilFinish();
+
+    assertEquals(sorted(events(5)), sorted(kafka.readValues(out)));
+    assertEquals(
+        java.util.Optional.empty(),
+        BrokerCheck.problem(kafka.bootstrapServers(), login, List.of(in), BrokerCheck.Access.READ));
+  }
+
+  @Test
   public void rightUser_passesTheCheckForReadingAndWriting() {
     String topic = kafka.createTopic("secure-check", 1);
     Map<String, String> login = kafka.clientProperties(USER, PASSWORD);
