@@ -142,7 +142,6 @@ public class SecretScanTest {
   @Test
   public void displayDataOptionsAndSerializedSteps_holdNoSecret() throws IOException {
     for (PipelineDefinition<?> pipeline : PipelineCatalog.all()) {
-      long started = System.nanoTime();
       List<String> args = new ArrayList<>(List.of("--runner=DirectRunner"));
       args.addAll(flags(pipeline, kafka("events") + "&group=scan"));
       PreparedRun run = PreparedRun.of(pipeline, args.toArray(new String[0]));
@@ -182,8 +181,6 @@ public class SecretScanTest {
           pipeline.name() + " serialized steps",
           serialized.toString(StandardCharsets.ISO_8859_1),
           containsString("${file:" + kafkaFile + "}"));
-      System.err.printf(
-          "%s scanned in %.1f s%n", pipeline.name(), (System.nanoTime() - started) / 1e9);
     }
   }
 
