@@ -14,4 +14,12 @@ public interface LaunchOptions extends PipelineOptions {
   boolean getOverwrite();
 
   void setOverwrite(boolean overwrite);
+
+  @Description(
+      "Append one JSON line per run to this audit log, a file:/// URI, e.g."
+          + " file:///var/log/streamfirst/audit.jsonl: who (OS user), when, pipeline, runner,"
+          + " options and URIs with secrets masked, job id, counters and exit status.")
+  String getAuditLog();
+
+  void setAuditLog(String auditLog);
 }

@@ -54,6 +54,10 @@ public final class Launcher {
   private final PrintStream out;
   private final PrintStream err;
   private final AtomicBoolean stopRequested = new AtomicBoolean(false);
+  // How the last run ended, for its audit record.
+  private volatile String lastStatus = "FAILED";
+  private volatile Map<String, Long> lastCounters = Map.of();
+  private volatile String lastRunnerJobId;
   private volatile Runnable onStop;
 
   /** A launcher that writes to these streams; {@link #run} is the whole command line. */
@@ -204,7 +208,41 @@ public final class Launcher {
             + RunnerDefaults.flinkCluster(options).map(c -> " at " + c).orElse("")
             + " — "
             + RunSummary.describeIo(options));
-    return execute(prepared.pipeline(), prepared.plan().outputs(), preflight.outputsByOption());
+    AuditLog audit = null;
+    String auditUri = options.as(LaunchOptions.class).getAuditLog();
+    if (auditUri != null) {
+      try {
+        audit = AuditLog.of(auditUri);
+      } catch (IllegalArgumentException e) {
+        err.println("error: " + e.getMessage());
+        return USAGE;
+      }
+    }
+    java.time.Instant started = java.time.Instant.now();
+    lastStatus = "FAILED";
+    lastCounters = Map.of();
+    lastRunnerJobId = null;
+    int code = execute(prepared.pipeline(), prepared.plan().outputs(), preflight.outputsByOption());
+    if (audit != null) {
+      try {
+        audit.append(
+            AuditLog.record(
+                new AuditLog.Run(
+                    name,
+                    args,
+                    options,
+                    started,
+                    java.time.Instant.now(),
+                    lastRunnerJobId,
+                    lastCounters,
+                    code,
+                    lastStatus)));
+      } catch (java.io.IOException | RuntimeException e) {
+        err.println("error: cannot append to the audit log " + audit.path() + ": " + e);
+        return code == OK ? FAILED : code;
+      }
+    }
+    return code;
   }
 
   /**
@@ -275,6 +313,10 @@ public final class Launcher {
     PipelineResult result = PreparedRun.submit(pipeline);
     PipelineOptions options = pipeline.getOptions();
     Optional<FlinkRest.Job> onCluster = clusterJob(options);
+    onCluster.ifPresent(job -> lastRunnerJobId = job.id());
+    if (result instanceof org.apache.beam.runners.dataflow.DataflowPipelineJob dataflow) {
+      lastRunnerJobId = dataflow.getJobId();
+    }
     onCluster.ifPresent(
         job ->
             err.println(
@@ -337,7 +379,10 @@ public final class Launcher {
           // following it.
           finished.set(true);
           err.println();
-          err.println(progress.get().describe("Left running", outputs));
+          RunSummary left = progress.get();
+          lastCounters = left.counters();
+          lastStatus = "LEFT_RUNNING";
+          err.println(left.describe("Left running", outputs));
           err.println(stopHint(options));
           return OK;
         }
@@ -348,6 +393,8 @@ public final class Launcher {
       }
       finished.set(true);
       RunSummary summary = RunSummary.of(result, started);
+      lastCounters = summary.counters();
+      lastStatus = stopRequested.get() ? "STOPPED" : state.name();
       if (stopRequested.get() && state == PipelineResult.State.CANCELLED) {
         return stopped(summary, directories, options);
       }
@@ -363,8 +410,10 @@ public final class Launcher {
       if (stopRequested.get()) {
         // DirectRunner's executor may refuse work already queued as the cancel shuts it down;
         // that is the stop the user asked for, not a failure.
+        lastStatus = "STOPPED";
         return stopped(RunSummary.of(result, started), directories, options);
       }
+      lastStatus = "FAILED: " + rootMessage(e);
       err.println("error: the pipeline failed: " + rootMessage(e));
       return FAILED;
     } finally {

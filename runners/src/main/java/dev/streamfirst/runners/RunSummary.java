@@ -50,6 +50,11 @@ final class RunSummary {
     return new RunSummary(counters, (System.nanoTime() - startedNanos) / 1e9);
   }
 
+  /** Every counter, by name. */
+  Map<String, Long> counters() {
+    return java.util.Collections.unmodifiableMap(counters);
+  }
+
   private static long valueOf(MetricResult<Long> counter) {
     try {
       Long committed = counter.getCommitted();
