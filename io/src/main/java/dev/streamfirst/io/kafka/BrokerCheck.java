@@ -170,8 +170,14 @@ public final class BrokerCheck {
       }
       return Optional.empty();
     } catch (ExecutionException e) {
-      return Optional.of(
-          explain(bootstrapServers, clientProperties, topics, access, e.getCause(), timeoutMs));
+      Problem problem =
+          explain(bootstrapServers, clientProperties, topics, access, e.getCause(), timeoutMs);
+      // A topic a sink writes to may not exist yet: brokers that create topics on first write
+      // make it then, and the others refuse the write with their own message.
+      if (problem.kind() == Kind.NO_TOPIC && access == Access.WRITE) {
+        return Optional.empty();
+      }
+      return Optional.of(problem);
     } catch (TimeoutException e) {
       return Optional.of(
           new Problem(
@@ -239,9 +245,7 @@ public final class BrokerCheck {
             + servers
             + " within "
             + timeoutMs / 1000.0
-            + " s ("
-            + cause.getClass().getSimpleName()
-            + "); check host and port, or wait longer with kafka."
+            + " s; check host and port, or wait longer with kafka."
             + TIMEOUT_PROPERTY
             + "=30000 in the URI");
   }

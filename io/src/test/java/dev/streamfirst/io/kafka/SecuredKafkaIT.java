@@ -246,6 +246,23 @@ public class SecuredKafkaIT {
   }
 
   @Test
+  public void missingTopic_isAProblemForReading_butNotForWriting() {
+    Map<String, String> login = kafka.clientProperties(USER, PASSWORD);
+    List<String> missing = List.of("secure-not-created-" + System.nanoTime());
+
+    BrokerCheck.Problem problem =
+        BrokerCheck.check(kafka.bootstrapServers(), login, missing, BrokerCheck.Access.READ)
+            .orElseThrow();
+
+    assertEquals(BrokerCheck.Kind.NO_TOPIC, problem.kind());
+    assertThat(problem.message(), containsString(missing.get(0) + " does not exist"));
+    // A broker that creates topics on first write would make it.
+    assertEquals(
+        java.util.Optional.empty(),
+        BrokerCheck.problem(kafka.bootstrapServers(), login, missing, BrokerCheck.Access.WRITE));
+  }
+
+  @Test
   public void replayBuiltWithoutRead_failsWhileBuildingNamingAuthorization() {
     String topic = kafka.createTopic("secure-noread-replay", 1);
     String uri =
