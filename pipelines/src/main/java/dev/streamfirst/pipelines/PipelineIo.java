@@ -126,9 +126,32 @@ public final class PipelineIo<S> {
     write(items, what + "ToJson", toJson, "Write" + what, sink);
   }
 
-  /** Writes dead letters to {@code --deadLetter}. */
+  /**
+   * Writes dead letters to {@code --deadLetter}, each with the run's job id ({@code --jobName},
+   * which Beam makes unique per run when not given), so a dead letter can be traced to the run and
+   * its audit record.
+   */
   public void writeDeadLetters(PCollection<DeadLetter> deadLetters) {
-    write(deadLetters, "DeadLettersToJson", DeadLetter::toJson, "WriteDeadLetters", deadLetterSink);
+    write(
+        deadLetters,
+        "DeadLettersToJson",
+        new DeadLetterJsonFn(pipeline.getOptions().getJobName()),
+        "WriteDeadLetters",
+        deadLetterSink);
+  }
+
+  /** A dead letter as JSON with the job id; a class, so it captures only the id. */
+  private static final class DeadLetterJsonFn implements SerializableFunction<DeadLetter, String> {
+    private final String jobId;
+
+    DeadLetterJsonFn(String jobId) {
+      this.jobId = jobId;
+    }
+
+    @Override
+    public String apply(DeadLetter letter) {
+      return letter.toJson(jobId);
+    }
   }
 
   /** Writes {@code items} as JSON lines to {@code sink}, in the two steps named. */

@@ -31,4 +31,12 @@ public interface LaunchOptions extends PipelineOptions {
   @Nullable Integer getMetricsPort();
 
   void setMetricsPort(@Nullable Integer port);
+
+  @Description(
+      "Append one JSON line per run to this audit log, a file:/// URI, e.g."
+          + " file:///var/log/streamfirst/audit.jsonl: who (OS user), when, pipeline, runner,"
+          + " options and URIs with secrets masked, job id, counters and exit status.")
+  String getAuditLog();
+
+  void setAuditLog(String auditLog);
 }

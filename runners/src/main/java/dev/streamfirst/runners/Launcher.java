@@ -62,6 +62,10 @@ public final class Launcher {
   private final PrintStream out;
   private final PrintStream err;
   private final AtomicBoolean stopRequested = new AtomicBoolean(false);
+  // How the last run ended, for its audit record.
+  private volatile String lastStatus = "FAILED";
+  private volatile Map<String, Long> lastCounters = Map.of();
+  private volatile String lastRunnerJobId;
   private volatile Runnable onStop;
 
   /** A launcher that writes to these streams; {@link #run} is the whole command line. */
@@ -223,6 +227,20 @@ public final class Launcher {
             + RunnerDefaults.flinkCluster(options).map(c -> " at " + c).orElse("")
             + " — "
             + RunSummary.describeIo(options));
+    AuditLog audit = null;
+    String auditUri = options.as(LaunchOptions.class).getAuditLog();
+    if (auditUri != null) {
+      try {
+        audit = AuditLog.of(auditUri);
+      } catch (IllegalArgumentException e) {
+        err.println("error: " + e.getMessage());
+        return USAGE;
+      }
+    }
+    java.time.Instant startedAt = java.time.Instant.now();
+    lastStatus = "FAILED";
+    lastCounters = Map.of();
+    lastRunnerJobId = null;
     RunRecorder recorder =
         new RunRecorder(err, name, prepared.plan(), reportDir, preflight.outputsByOption());
     int code = FAILED;
@@ -233,11 +251,30 @@ public final class Launcher {
               prepared.plan().outputs(),
               preflight.outputsByOption(),
               recorder);
-      return code;
     } finally {
       // Also when the runner threw (a Flink [local] job fails inside its submission).
       recorder.write(code);
     }
+    if (audit != null) {
+      try {
+        audit.append(
+            AuditLog.record(
+                new AuditLog.Run(
+                    name,
+                    args,
+                    options,
+                    startedAt,
+                    java.time.Instant.now(),
+                    lastRunnerJobId,
+                    lastCounters,
+                    code,
+                    lastStatus)));
+      } catch (java.io.IOException | RuntimeException e) {
+        err.println("error: cannot append to the audit log " + audit.path() + ": " + e);
+        return code == OK ? FAILED : code;
+      }
+    }
+    return code;
   }
 
   /**
@@ -373,6 +410,10 @@ public final class Launcher {
       metrics.follow(result);
     }
     Optional<FlinkRest.Job> onCluster = clusterJob(options);
+    onCluster.ifPresent(job -> lastRunnerJobId = job.id());
+    if (result instanceof org.apache.beam.runners.dataflow.DataflowPipelineJob dataflow) {
+      lastRunnerJobId = dataflow.getJobId();
+    }
     onCluster.ifPresent(
         job ->
             err.println(
@@ -438,6 +479,8 @@ public final class Launcher {
           err.println();
           RunSummary left = progress.get();
           recorder.ended("LEFT_RUNNING", left);
+          lastCounters = left.counters();
+          lastStatus = "LEFT_RUNNING";
           err.println(left.describe("Left running", outputs));
           err.println(stopHint(options));
           return OK;
@@ -455,6 +498,8 @@ public final class Launcher {
       }
       finished.set(true);
       RunSummary summary = RunSummary.of(result, started);
+      lastCounters = summary.counters();
+      lastStatus = stopRequested.get() ? "STOPPED" : state.name();
       if (stopRequested.get() && state == PipelineResult.State.CANCELLED) {
         recorder.ended("STOPPED", summary);
         return stopped(summary, directories, options);
@@ -474,9 +519,11 @@ public final class Launcher {
         // that is the stop the user asked for, not a failure.
         RunSummary summary = RunSummary.of(result, started);
         recorder.ended("STOPPED", summary);
+        lastStatus = "STOPPED";
         return stopped(summary, directories, options);
       }
       recorder.ended("FAILED", RunSummary.of(result, started));
+      lastStatus = "FAILED: " + rootMessage(e);
       err.println("error: the pipeline failed: " + rootMessage(e));
       return FAILED;
     } finally {

@@ -40,6 +40,7 @@ final class LocalIoPreflight {
   private final Map<String, OutputDirectory> outputs = new LinkedHashMap<>();
   private final Map<String, OutputDirectory> byOption = new LinkedHashMap<>();
   private final java.util.Set<String> askedBrokers = new java.util.HashSet<>();
+  private final java.util.Set<String> unreachable = new java.util.HashSet<>();
   private final boolean overwrite;
   private final boolean continuing;
 
@@ -73,7 +74,13 @@ final class LocalIoPreflight {
   private void source(String option, String uri) {
     PTransform<?, ?> source = parse(() -> Sources.read(uri));
     if (source instanceof KafkaSource kafka) {
-      broker(option, uri, kafka.bootstrapServers(), kafka.clientProperties());
+      broker(
+          option,
+          uri,
+          kafka.bootstrapServers(),
+          kafka.clientProperties(),
+          kafka.topics(),
+          BrokerCheck.Access.READ);
     }
     if (source instanceof FileSource file) {
       InputFiles input = InputFiles.of(file);
@@ -85,7 +92,13 @@ final class LocalIoPreflight {
   private void sink(String option, String uri, boolean continuing) {
     PTransform<?, ?> sink = parse(() -> Sinks.write(uri));
     if (sink instanceof KafkaSink kafka) {
-      broker(option, uri, kafka.bootstrapServers(), kafka.clientProperties());
+      broker(
+          option,
+          uri,
+          kafka.bootstrapServers(),
+          kafka.clientProperties(),
+          List.of(kafka.topic()),
+          BrokerCheck.Access.WRITE);
     }
     if (sink instanceof FileSink file) {
       OutputDirectory dir = OutputDirectory.of(file);
@@ -101,10 +114,24 @@ final class LocalIoPreflight {
   }
 
   private void broker(
-      String option, String uri, String servers, Map<String, String> clientProperties) {
-    // One question per cluster, however many options name it.
-    if (askedBrokers.add(servers)) {
-      BrokerCheck.problem(servers, clientProperties)
+      String option,
+      String uri,
+      String servers,
+      Map<String, String> clientProperties,
+      List<String> topics,
+      BrokerCheck.Access access) {
+    // One question per cluster, login, topics and access, however many options name them; a
+    // cluster that does not answer is reported once.
+    String asked = servers + " " + clientProperties + " " + topics + " " + access;
+    if (!unreachable.contains(servers) && askedBrokers.add(asked)) {
+      BrokerCheck.problem(servers, clientProperties, topics, access)
+          .map(
+              p -> {
+                if (p.startsWith("no Kafka broker answered")) {
+                  unreachable.add(servers);
+                }
+                return p;
+              })
           .ifPresent(p -> problems.add("--" + option + "=" + Secrets.maskUri(uri) + ": " + p));
     }
   }

@@ -2,6 +2,7 @@ package dev.streamfirst.io.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.streamfirst.io.SecretReferences;
 import dev.streamfirst.transforms.enrich.LookupHandler;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -146,7 +147,8 @@ public final class JdbcLookupHandler implements LookupHandler {
 
     Shared(JdbcReference reference) {
       HikariConfig config = new HikariConfig();
-      config.setJdbcUrl(reference.driverUrl());
+      // Resolved here, on the worker; the pool id above keeps only the reference.
+      config.setJdbcUrl(SecretReferences.resolveInUrl(reference.driverUrl()));
       config.setMaximumPoolSize(reference.poolSize());
       config.setMinimumIdle(0);
       config.setConnectionTimeout(10_000);

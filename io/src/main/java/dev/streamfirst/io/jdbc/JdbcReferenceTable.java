@@ -1,5 +1,6 @@
 package dev.streamfirst.io.jdbc;
 
+import dev.streamfirst.io.SecretReferences;
 import dev.streamfirst.transforms.enrich.ReferenceTable;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -33,7 +34,8 @@ public final class JdbcReferenceTable implements ReferenceTable {
   @Override
   public Map<String, String> readAll() throws Exception {
     Map<String, String> records = new HashMap<>();
-    try (Connection connection = DriverManager.getConnection(reference.driverUrl());
+    try (Connection connection =
+            DriverManager.getConnection(SecretReferences.resolveInUrl(reference.driverUrl()));
         Statement statement = connection.createStatement()) {
       statement.setFetchSize(10_000);
       try (ResultSet rows = statement.executeQuery(reference.selectAll())) {

@@ -1,5 +1,6 @@
 package dev.streamfirst.io.kafka;
 
+import dev.streamfirst.io.SecretReferences;
 import dev.streamfirst.io.Secrets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -57,7 +58,9 @@ final class ClientFactories {
       Map<String, Object> config, Map<String, String> secrets) {
     Map<String, Object> all = new HashMap<>(config);
     all.putAll(secrets);
-    return all;
+    // Secret references (${env:..}, ${file:..}) are resolved here, on the worker, as the client
+    // is made: everything before holds only the reference.
+    return SecretReferences.resolveValues(all);
   }
 
   private static final class ConsumerFactory

@@ -2,6 +2,7 @@ package dev.streamfirst.io.kafka;
 
 import com.google.auto.value.AutoValue;
 import dev.streamfirst.io.IoUri;
+import dev.streamfirst.io.SecretReferences;
 import dev.streamfirst.io.Secrets;
 import dev.streamfirst.transforms.time.Durations;
 import java.util.ArrayList;
@@ -549,7 +550,17 @@ public abstract class KafkaSource extends PTransform<PBegin, PCollection<String>
    * runs where the pipeline is built, so that is when "the end" is taken.
    */
   private List<PartitionRange> partitionRanges() {
-    Map<String, Object> config = consumerConfig(true);
+    // A consumer retries a refused login or a denied topic quietly, and an unreachable broker
+    // for its whole timeout; the check says which it is, in one line.
+    BrokerCheck.check(bootstrapServers(), clientProperties(), topics(), BrokerCheck.Access.READ)
+        // A missing topic is said below, with the topics that do exist.
+        .filter(problem -> problem.kind() != BrokerCheck.Kind.NO_TOPIC)
+        .ifPresent(
+            problem -> {
+              throw new IllegalStateException(problem.message());
+            });
+    Map<String, Object> config =
+        new HashMap<>(SecretReferences.resolveValues(consumerConfig(true)));
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     List<PartitionRange> ranges = new ArrayList<>();
     try (Consumer<byte[], byte[]> consumer =

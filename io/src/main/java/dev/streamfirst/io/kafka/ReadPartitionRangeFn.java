@@ -1,5 +1,6 @@
 package dev.streamfirst.io.kafka;
 
+import dev.streamfirst.io.SecretReferences;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -50,7 +51,8 @@ final class ReadPartitionRangeFn extends DoFn<PartitionRange, String> {
 
   @Setup
   public void setup() {
-    Map<String, Object> config = new HashMap<>(consumerConfig);
+    // Secret references are resolved here, on the worker.
+    Map<String, Object> config = new HashMap<>(SecretReferences.resolveValues(consumerConfig));
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     // Only if retention has deleted the start of the range since launch: read what is left.
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

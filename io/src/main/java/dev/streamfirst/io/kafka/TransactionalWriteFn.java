@@ -1,5 +1,6 @@
 package dev.streamfirst.io.kafka;
 
+import dev.streamfirst.io.SecretReferences;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -167,7 +168,8 @@ final class TransactionalWriteFn extends DoFn<KV<Integer, KV<String, String>>, V
 
     static ShardWriter open(TransactionalWriteFn fn, int shard) {
       TopicPartition progress = new TopicPartition(fn.topic, shard);
-      Map<String, Object> producerConfig = new HashMap<>(fn.clientProperties);
+      Map<String, Object> producerConfig =
+          new HashMap<>(SecretReferences.resolve(fn.clientProperties));
       producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, fn.bootstrapServers);
       producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, fn.sinkGroupId + "-" + shard);
       producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -186,7 +188,8 @@ final class TransactionalWriteFn extends DoFn<KV<Integer, KV<String, String>>, V
     }
 
     private static long committed(TransactionalWriteFn fn, TopicPartition progress) {
-      Map<String, Object> consumerConfig = new HashMap<>(fn.clientProperties);
+      Map<String, Object> consumerConfig =
+          new HashMap<>(SecretReferences.resolve(fn.clientProperties));
       consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, fn.bootstrapServers);
       consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, fn.sinkGroupId);
       consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -200,7 +200,7 @@ public abstract class PostgresSink extends PTransform<PCollection<String>, PDone
   @Override
   public PDone expand(PCollection<String> rows) {
     SerializableFunction<Void, DataSource> dataSource =
-        JdbcIO.PoolableDataSourceProvider.of(dataSourceConfiguration());
+        new WorkerDataSource(DRIVER, url(), user(), password());
     return rows.apply(
             "ParseRows", ParDo.of(new ParseRowsAndEnsureTableFn(dataSource, url(), table())))
         .setCoder(StatsRowCoder.of())
@@ -225,18 +225,6 @@ public abstract class PostgresSink extends PTransform<PCollection<String>, PDone
   @Override
   public String toString() {
     return "PostgresSink{url=" + url() + ", user=" + user() + ", table=" + table() + "}";
-  }
-
-  private JdbcIO.DataSourceConfiguration dataSourceConfiguration() {
-    JdbcIO.DataSourceConfiguration configuration =
-        JdbcIO.DataSourceConfiguration.create(DRIVER, url());
-    if (user() != null) {
-      configuration = configuration.withUsername(user());
-    }
-    if (password() != null) {
-      configuration = configuration.withPassword(password());
-    }
-    return configuration;
   }
 
   static String createTableSql(String table) {

@@ -2,6 +2,7 @@ package dev.streamfirst.io.redis;
 
 import com.google.auto.value.AutoValue;
 import dev.streamfirst.io.IoUri;
+import dev.streamfirst.io.SecretReferences;
 import dev.streamfirst.transforms.aggregate.StatsRow;
 import java.util.ArrayList;
 import java.util.List;
@@ -199,10 +200,7 @@ public abstract class RedisSink extends PTransform<PCollection<String>, PDone> {
   public PDone expand(PCollection<String> rows) {
     RedisConnectionConfiguration connection =
         RedisConnectionConfiguration.create(host(), port()).withTimeout(TIMEOUT_MILLIS);
-    if (password() != null) {
-      connection = connection.withAuth(password());
-    }
-    rows.apply("ReplaceIfNewer", ParDo.of(new ReplaceIfNewerFn(connection, prefix())));
+    rows.apply("ReplaceIfNewer", ParDo.of(new ReplaceIfNewerFn(connection, password(), prefix())));
     return PDone.in(rows.getPipeline());
   }
 
@@ -225,20 +223,26 @@ public abstract class RedisSink extends PTransform<PCollection<String>, PDone> {
 
   private static final class ReplaceIfNewerFn extends DoFn<String, Void> {
     private final RedisConnectionConfiguration connection;
+    // May be a ${env:..} or ${file:..} reference, resolved on the worker in setup().
+    private final @Nullable String password;
     private final String prefix;
 
     private transient @Nullable Jedis jedis;
     private transient @Nullable Pipeline pipeline;
     private transient List<Response<Object>> pending;
 
-    ReplaceIfNewerFn(RedisConnectionConfiguration connection, String prefix) {
+    ReplaceIfNewerFn(
+        RedisConnectionConfiguration connection, @Nullable String password, String prefix) {
       this.connection = connection;
+      this.password = password;
       this.prefix = prefix;
     }
 
     @Setup
     public void setup() {
-      jedis = connection.connect();
+      RedisConnectionConfiguration resolved =
+          password == null ? connection : connection.withAuth(SecretReferences.resolve(password));
+      jedis = resolved.connect();
     }
 
     @StartBundle

@@ -1,5 +1,6 @@
 package dev.streamfirst.testing.kafka;
 
+import dev.streamfirst.testing.tls.TestCertificates;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +32,9 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,6 +42,13 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -54,6 +65,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>For fault tests, a broker of one's own ({@link #start()}) can be killed as a crash would
  * ({@link #kill()}) and started again on the same ports and data ({@link #restart()}).
+ *
+ * <p>A secured broker ({@link #sharedSecured()}, {@link #startSecured()}) has one {@code SASL_SSL}
+ * listener: TLS with a certificate signed by a CA made for the run ({@link TestCertificates}),
+ * SCRAM-SHA-512 logins, and an authorizer that denies whatever no ACL allows. Its administrator
+ * {@value #ADMIN_USER} may do anything; tests add users ({@link #createUser}) and grant them what
+ * they need ({@link #allow}). The fixture's own clients ({@link #createTopic}, {@link #send},
+ * {@link #readAll}) log in as the administrator.
  *
  * <p>Needs {@code kafka-clients} on the test class path (it is optional here, so users who do not
  * test Kafka do not get it) and {@code dev.streamfirst:streamfirst-kafka-broker} as a test
@@ -74,6 +92,9 @@ public final class KafkaBroker implements AutoCloseable {
   /** Where the local Maven repository is, if not {@code ~/.m2/repository}. */
   public static final String REPOSITORY_PROPERTY = "streamfirst.m2.repository";
 
+  /** The secured broker's administrator, a super user. */
+  public static final String ADMIN_USER = "admin";
+
   static final String CLASSPATH_RESOURCE = "dev/streamfirst/testing/kafka/broker.classpath";
   static final String REPOSITORY_TOKEN = "M2_REPO";
 
@@ -82,15 +103,20 @@ public final class KafkaBroker implements AutoCloseable {
   private static final AtomicInteger TOPICS = new AtomicInteger();
 
   private static KafkaBroker shared;
+  private static KafkaBroker sharedSecured;
 
   private final Path directory;
   private final String bootstrapServers;
+  // Null for a plain-text broker.
+  private final Security security;
   // Replaced by restart(); guarded by this.
   private volatile Process process;
   private volatile Admin admin;
 
-  private KafkaBroker(Path directory, Process process, String bootstrapServers, Admin admin) {
+  private KafkaBroker(
+      Path directory, Process process, String bootstrapServers, Admin admin, Security security) {
     this.directory = directory;
+    this.security = security;
     this.process = process;
     this.bootstrapServers = bootstrapServers;
     this.admin = admin;
@@ -110,8 +136,34 @@ public final class KafkaBroker implements AutoCloseable {
     return shared;
   }
 
+  /**
+   * The secured ({@code SASL_SSL}, SCRAM-SHA-512, ACLs) broker of this JVM, started on first call
+   * and stopped when the JVM exits.
+   *
+   * @throws IllegalStateException if it cannot start, with the end of its log
+   */
+  public static synchronized KafkaBroker sharedSecured() {
+    if (sharedSecured == null || !sharedSecured.isAlive()) {
+      KafkaBroker broker = startSecured();
+      Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "stop-kafka-broker"));
+      sharedSecured = broker;
+    }
+    return sharedSecured;
+  }
+
   /** Starts a broker of one's own; the caller closes it. Prefer {@link #shared()}. */
   public static KafkaBroker start() {
+    return start(false);
+  }
+
+  /**
+   * Starts a secured broker of one's own; the caller closes it. Prefer {@link #sharedSecured()}.
+   */
+  public static KafkaBroker startSecured() {
+    return start(true);
+  }
+
+  private static KafkaBroker start(boolean secured) {
     List<String> classpath = brokerClasspath();
     Path directory;
     try {
@@ -123,14 +175,24 @@ public final class KafkaBroker implements AutoCloseable {
     try {
       int brokerPort = freePort();
       int controllerPort = freePort();
+      Security security = null;
+      if (secured) {
+        Path tls = Files.createDirectory(directory.resolve("tls"));
+        security = new Security(TestCertificates.create(tls), randomPassword());
+      }
       Path config = directory.resolve("server.properties");
-      Files.write(config, serverProperties(directory, brokerPort, controllerPort));
+      List<String> properties =
+          new ArrayList<>(serverProperties(directory, brokerPort, controllerPort));
+      if (security != null) {
+        properties = security.serverProperties(brokerPort, controllerPort, properties);
+      }
+      Files.write(config, properties);
       Path log = directory.resolve("broker.log");
-      format(classpath, config, log);
+      format(classpath, config, log, security);
       process = launch(classpath, config, log);
       String bootstrap = "127.0.0.1:" + brokerPort;
-      Admin admin = awaitReady(process, bootstrap, log);
-      return new KafkaBroker(directory, process, bootstrap, admin);
+      Admin admin = awaitReady(process, bootstrap, log, security);
+      return new KafkaBroker(directory, process, bootstrap, admin, security);
     } catch (IOException | RuntimeException e) {
       if (process != null) {
         process.destroyForcibly();
@@ -146,6 +208,96 @@ public final class KafkaBroker implements AutoCloseable {
   /** {@code 127.0.0.1:<port>}, for {@code bootstrap.servers} and {@code kafka://} URIs. */
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /** Whether this is a {@code SASL_SSL} broker with ACLs. */
+  public boolean isSecured() {
+    return security != null;
+  }
+
+  /**
+   * The client properties that log in to this secured broker as {@code user}: {@code SASL_SSL},
+   * SCRAM-SHA-512, and a trust store that trusts the broker's CA.
+   */
+  public Map<String, String> clientProperties(String user, String password) {
+    requireSecured("clientProperties()");
+    Map<String, String> properties = new java.util.LinkedHashMap<>();
+    properties.put("security.protocol", "SASL_SSL");
+    properties.put("sasl.mechanism", "SCRAM-SHA-512");
+    properties.put("sasl.jaas.config", jaasConfig(user, password));
+    properties.put("ssl.truststore.location", security.tls.trustStore().toString());
+    properties.put("ssl.truststore.type", "PKCS12");
+    properties.put("ssl.truststore.password", security.tls.password());
+    return properties;
+  }
+
+  /** The CA and server certificates of this secured broker. */
+  public TestCertificates certificates() {
+    requireSecured("certificates()");
+    return security.tls;
+  }
+
+  /** Adds a SCRAM-SHA-512 user to this secured broker, or changes its password. */
+  public void createUser(String user, String password) {
+    requireSecured("createUser()");
+    await(
+        "create user " + user,
+        admin
+            .alterUserScramCredentials(
+                List.of(
+                    new UserScramCredentialUpsertion(
+                        user,
+                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192),
+                        password)))
+            .all());
+  }
+
+  /**
+   * Allows {@code user} the operations on a resource of this secured broker, e.g. {@code
+   * allow("alice", ResourceType.TOPIC, "events-", PatternType.PREFIXED, AclOperation.READ)}.
+   */
+  public void allow(
+      String user,
+      ResourceType type,
+      String name,
+      PatternType pattern,
+      AclOperation... operations) {
+    requireSecured("allow()");
+    List<AclBinding> bindings = new ArrayList<>();
+    for (AclOperation operation : operations) {
+      bindings.add(
+          new AclBinding(
+              new ResourcePattern(type, name, pattern),
+              new AccessControlEntry("User:" + user, "*", operation, AclPermissionType.ALLOW)));
+    }
+    await(
+        "grant " + user + " " + List.of(operations) + " on " + type + " " + name,
+        admin.createAcls(bindings).all());
+  }
+
+  private void requireSecured(String method) {
+    if (security == null) {
+      throw new IllegalStateException(method + " is for a secured broker (sharedSecured())");
+    }
+  }
+
+  private static void await(String what, org.apache.kafka.common.KafkaFuture<Void> future) {
+    try {
+      future.get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while trying to " + what, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot " + what + ": " + e, e);
+    }
+  }
+
+  static String jaasConfig(String user, String password) {
+    return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+        + user
+        + "\" password=\""
+        + password
+        + "\";";
   }
 
   /** The broker's log file, to look at when a test fails. */
@@ -185,6 +337,7 @@ public final class KafkaBroker implements AutoCloseable {
       }
     }
     Properties config = new Properties();
+    config.putAll(adminClientConfig(security));
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -218,6 +371,7 @@ public final class KafkaBroker implements AutoCloseable {
    */
   public List<ConsumerRecord<String, String>> readAll(String topic) {
     Properties config = new Properties();
+    config.putAll(adminClientConfig(security));
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -270,7 +424,7 @@ public final class KafkaBroker implements AutoCloseable {
    * broker, which other tests use.
    */
   public synchronized void kill() {
-    if (this == shared) {
+    if (this == shared || this == sharedSecured) {
       throw new IllegalStateException(
           "kill() is for a broker of one's own (start()), not shared()");
     }
@@ -302,7 +456,7 @@ public final class KafkaBroker implements AutoCloseable {
       throw new UncheckedIOException("cannot restart the Kafka broker", e);
     }
     try {
-      admin = awaitReady(process, bootstrapServers, logFile());
+      admin = awaitReady(process, bootstrapServers, logFile(), security);
     } catch (RuntimeException e) {
       process.destroyForcibly();
       throw e;
@@ -350,10 +504,19 @@ public final class KafkaBroker implements AutoCloseable {
         "auto.create.topics.enable=false");
   }
 
-  private static void format(List<String> classpath, Path config, Path log) throws IOException {
+  private static void format(List<String> classpath, Path config, Path log, Security security)
+      throws IOException {
     List<String> command = java(classpath);
     command.addAll(List.of("kafka.tools.StorageTool", "format", "-t", clusterId()));
     command.addAll(List.of("-c", config.toString()));
+    if (security != null) {
+      // With KRaft, the administrator's SCRAM login must exist before the broker first starts:
+      // the broker needs it to talk to itself, and the admin client to add the other users.
+      command.addAll(
+          List.of(
+              "--add-scram",
+              "SCRAM-SHA-512=[name=" + ADMIN_USER + ",password=" + security.adminPassword + "]"));
+    }
     Process format =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -400,8 +563,8 @@ public final class KafkaBroker implements AutoCloseable {
     return command;
   }
 
-  private static Admin awaitReady(Process process, String bootstrap, Path log) {
-    Map<String, Object> config = new HashMap<>();
+  private static Admin awaitReady(Process process, String bootstrap, Path log, Security security) {
+    Map<String, Object> config = new HashMap<>(adminClientConfig(security));
     config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
     config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 4000);
@@ -548,12 +711,83 @@ public final class KafkaBroker implements AutoCloseable {
   private static String tail(Path log) {
     try {
       List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return "last lines of "
+      // The cause of a failed start is often logged long before the shutdown noise at the end.
+      List<String> errors = new ArrayList<>();
+      for (int i = 0; i < lines.size() && errors.size() < 9; i++) {
+        if (lines.get(i).contains(" ERROR ")) {
+          // The error and the exception under it.
+          errors.addAll(lines.subList(i, Math.min(lines.size(), i + 3)));
+          i += 2;
+        }
+      }
+      return (errors.isEmpty() ? "" : "first errors:\n" + String.join("\n", errors) + "\n")
+          + "last lines of "
           + log
           + ":\n"
           + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
     } catch (IOException e) {
       return "its log " + log + " cannot be read: " + e;
+    }
+  }
+
+  private static Map<String, Object> adminClientConfig(Security security) {
+    if (security == null) {
+      return Map.of();
+    }
+    Map<String, Object> config = new HashMap<>();
+    config.put("security.protocol", "SASL_SSL");
+    config.put("sasl.mechanism", "SCRAM-SHA-512");
+    config.put("sasl.jaas.config", jaasConfig(ADMIN_USER, security.adminPassword));
+    config.put("ssl.truststore.location", security.tls.trustStore().toString());
+    config.put("ssl.truststore.type", "PKCS12");
+    config.put("ssl.truststore.password", security.tls.password());
+    return config;
+  }
+
+  private static String randomPassword() {
+    return UUID.randomUUID().toString().replace("-", "");
+  }
+
+  /** What a secured broker adds: its certificates and the administrator's password. */
+  private record Security(TestCertificates tls, String adminPassword) {
+    List<String> serverProperties(int brokerPort, int controllerPort, List<String> plain) {
+      List<String> properties = new ArrayList<>();
+      for (String line : plain) {
+        if (!line.startsWith("listeners=")
+            && !line.startsWith("advertised.listeners=")
+            && !line.startsWith("inter.broker.listener.name=")
+            && !line.startsWith("listener.security.protocol.map=")) {
+          properties.add(line);
+        }
+      }
+      properties.addAll(
+          List.of(
+              "listeners=SASL_SSL://127.0.0.1:"
+                  + brokerPort
+                  + ",CONTROLLER://127.0.0.1:"
+                  + controllerPort,
+              "advertised.listeners=SASL_SSL://127.0.0.1:" + brokerPort,
+              "inter.broker.listener.name=SASL_SSL",
+              "listener.security.protocol.map=CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL",
+              "sasl.enabled.mechanisms=SCRAM-SHA-512",
+              "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
+              "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config="
+                  + jaasConfig(ADMIN_USER, adminPassword),
+              "ssl.keystore.location=" + tls.serverKeyStore(),
+              "ssl.keystore.type=PKCS12",
+              "ssl.keystore.password=" + tls.password(),
+              "ssl.key.password=" + tls.password(),
+              // The broker is a client of itself too (and checks at start that it could be).
+              "ssl.truststore.location=" + tls.trustStore(),
+              "ssl.truststore.type=PKCS12",
+              "ssl.truststore.password=" + tls.password(),
+              "ssl.client.auth=none",
+              "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+              "allow.everyone.if.no.acl.found=false",
+              // The controller listener stays plain text on loopback; its callers (the broker
+              // half of this same process) are ANONYMOUS there and must be allowed everything.
+              "super.users=User:" + ADMIN_USER + ";User:ANONYMOUS"));
+      return properties;
     }
   }
 

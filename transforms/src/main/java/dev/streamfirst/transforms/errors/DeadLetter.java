@@ -6,6 +6,7 @@ import com.google.auto.value.AutoValue;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.apache.beam.sdk.coders.DefaultCoder;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
 
 /**
@@ -84,6 +85,15 @@ public abstract class DeadLetter {
    * is the message's text, as it has always been.
    */
   public String toJson() {
+    return toJson(null);
+  }
+
+  /**
+   * As {@link #toJson()}, with {@code "jobId"} (the run that refused the input) when {@code jobId}
+   * is not null. The id is added as the letter is written, not carried in the letter itself, so
+   * {@link DeadLetterCoder}'s format, and with it a savepoint's state, stays as it was.
+   */
+  public String toJson(@Nullable String jobId) {
     ObjectNode node = JSON.createObjectNode();
     node.put("payload", payload());
     if (payloadEncoding() == PayloadEncoding.BASE64) {
@@ -92,6 +102,9 @@ public abstract class DeadLetter {
     node.put("error", error());
     node.put("stage", stage());
     node.put("timestamp", timestamp().toString());
+    if (jobId != null) {
+      node.put("jobId", jobId);
+    }
     return node.toString();
   }
 }

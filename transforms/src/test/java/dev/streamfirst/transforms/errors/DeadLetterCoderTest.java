@@ -68,6 +68,19 @@ public class DeadLetterCoderTest {
   }
 
   @Test
+  public void toJsonWithJobId_addsIt_andWithoutOne_hasNoJobIdField() throws Exception {
+    DeadLetter letter = LETTERS.get(2);
+
+    JsonNode with = new ObjectMapper().readTree(letter.toJson("rollup-root-1203160512-ab12"));
+    JsonNode without = new ObjectMapper().readTree(letter.toJson());
+
+    assertEquals("rollup-root-1203160512-ab12", with.get("jobId").textValue());
+    assertEquals(letter.payload(), with.get("payload").textValue());
+    assertEquals(null, without.get("jobId"));
+    assertEquals(letter.toJson(), letter.toJson(null));
+  }
+
+  @Test
   public void toJson_carriesThePayloadExactly_withErrorStageAndTimestamp() throws Exception {
     DeadLetter letter = LETTERS.get(2);
 
