@@ -421,7 +421,7 @@ public class LauncherTest {
     assertThat(help, not(containsString("dev.streamfirst")));
     assertThat(help, not(containsString("org.apache")));
     assertThat(help, not(containsString("--flinkMaster")));
-    assertThat(help.lines().count(), org.hamcrest.Matchers.lessThan(140L));
+    assertThat(help.lines().count(), org.hamcrest.Matchers.lessThan(160L));
   }
 
   @Test

@@ -155,7 +155,12 @@ public class MetricsPortTest {
     assertThat(
         value(second, prefix + "events_valid" + suffix),
         org.hamcrest.Matchers.lessThan(value(second, prefix + "events_read" + suffix)));
-    // The endpoint goes away with the run.
+    // The endpoint goes away with the run (Flink's embedded cluster closes its reporter as it
+    // shuts down, which may take a moment after the job has ended).
+    long until = System.currentTimeMillis() + 30_000;
+    while (scrape(port) != null && System.currentTimeMillis() < until) {
+      Thread.sleep(200);
+    }
     assertEquals(null, scrape(port));
     return scrapes;
   }
