@@ -6,7 +6,6 @@ import dev.streamfirst.transforms.parallelism.Shards;
 import dev.streamfirst.transforms.time.Durations;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -69,6 +68,12 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
 
   public static final Duration DEFAULT_TTL = Durations.parse(DEFAULT_TTL_TEXT);
   public static final int DEFAULT_SHARDS = 16;
+
+  /**
+   * How many groups a bounded input is decided in: enough that a backfill spreads over that many
+   * workers, few enough that the DirectRunner, which pays for every group, stays fast.
+   */
+  public static final int BOUNDED_SHARDS = 1024;
 
   /** The most shards dedup spreads ids over. */
   public static final int MAX_SHARDS = 4096;
@@ -188,9 +193,10 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
       // Everything waits until the end of a bounded input anyway: decide it all in one pass.
       PCollection<T> unique =
           input
-              .apply("KeyById", ParDo.of(new KeyWithTimestampFn<>(idFn())))
-              .setCoder(KvCoder.of(StringUtf8Coder.of(), TimestampedValueCoder.of(coder)))
-              .apply("DropDuplicates", new BoundedEventTimeDedup<>(coder, ttl().getMillis()));
+              .apply("ShardById", ParDo.of(new ShardWithTimestampFn<>(idFn(), BOUNDED_SHARDS)))
+              .setCoder(KvCoder.of(VarIntCoder.of(), TimestampedValueCoder.of(coder)))
+              .apply(
+                  "DropDuplicates", new BoundedEventTimeDedup<>(idFn(), coder, ttl().getMillis()));
       // Grouping changed the timestamp combiner; downstream sees the input's windowing again.
       unique.setWindowingStrategyInternal(input.getWindowingStrategy());
       return unique;
@@ -240,21 +246,24 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
     return d == null ? "null" : Durations.format(d);
   }
 
-  /** Keys each element by its id, keeping its timestamp for after the grouping. */
-  private static final class KeyWithTimestampFn<T>
-      extends DoFn<T, KV<String, TimestampedValue<T>>> {
+  /** As {@link ShardByIdFn}, keeping each element's timestamp for after the grouping. */
+  private static final class ShardWithTimestampFn<T>
+      extends DoFn<T, KV<Integer, TimestampedValue<T>>> {
     private final SerializableFunction<T, String> idFn;
+    private final int shards;
 
-    KeyWithTimestampFn(SerializableFunction<T, String> idFn) {
+    ShardWithTimestampFn(SerializableFunction<T, String> idFn, int shards) {
       this.idFn = idFn;
+      this.shards = shards;
     }
 
     @ProcessElement
     public void process(
         @Element T element,
         @Timestamp Instant timestamp,
-        OutputReceiver<KV<String, TimestampedValue<T>>> out) {
-      out.output(KV.of(idFn.apply(element), TimestampedValue.of(element, timestamp)));
+        OutputReceiver<KV<Integer, TimestampedValue<T>>> out) {
+      out.output(
+          KV.of(Shards.of(idFn.apply(element), shards), TimestampedValue.of(element, timestamp)));
     }
   }
 

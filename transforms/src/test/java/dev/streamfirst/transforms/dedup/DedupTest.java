@@ -168,10 +168,10 @@ public class DedupTest {
   }
 
   @Test
-  public void boundedInput_holdsOnlyTheCopiesOfOneIdAtOnce() {
+  public void boundedInput_isDecidedInManySmallGroups_notSixteen() {
     java.util.List<TimestampedValue<String>> input = new java.util.ArrayList<>();
     java.util.List<String> expected = new java.util.ArrayList<>();
-    for (int i = 0; i < 1_000; i++) {
+    for (int i = 0; i < 4_000; i++) {
       int copies = 1 + i % 3;
       for (int c = 0; c < copies; c++) {
         input.add(at("id" + i + ":v", sec(i % 50 + c)));
@@ -186,20 +186,26 @@ public class DedupTest {
     org.apache.beam.sdk.PipelineResult result = p.run();
     result.waitUntilFinish();
 
-    // Memory is bounded by an id's copies, not by the input: no decision held more than 3.
-    org.apache.beam.sdk.metrics.MetricQueryResults metrics =
+    // About 8,000 elements over 1,024 shards: a backfill spreads over as many workers, each
+    // decision
+    // holding about 8 elements (16 shards held 500 each).
+    org.apache.beam.sdk.metrics.DistributionResult held =
         result
             .metrics()
             .queryMetrics(
                 org.apache.beam.sdk.metrics.MetricsFilter.builder()
                     .addNameFilter(
                         org.apache.beam.sdk.metrics.MetricNameFilter.named(
-                            BoundedEventTimeDedup.class, BoundedEventTimeDedup.COPIES_PER_DECISION))
-                    .build());
-    org.apache.beam.sdk.metrics.DistributionResult copies =
-        metrics.getDistributions().iterator().next().getAttempted();
-    assertThat(copies.getMax(), org.hamcrest.Matchers.is(3L));
-    assertThat(copies.getCount(), org.hamcrest.Matchers.is(1_000L));
+                            BoundedEventTimeDedup.class,
+                            BoundedEventTimeDedup.ELEMENTS_PER_DECISION))
+                    .build())
+            .getDistributions()
+            .iterator()
+            .next()
+            .getAttempted();
+    assertThat(held.getSum(), org.hamcrest.Matchers.is((long) input.size()));
+    assertThat(held.getCount(), org.hamcrest.Matchers.greaterThan(900L));
+    assertThat(held.getMax(), org.hamcrest.Matchers.lessThan(40L));
   }
 
   @Test
