@@ -147,8 +147,10 @@ public abstract class ParseEvents extends PTransform<PCollection<String>, Result
       }
       try {
         Event event = parser.parse(payload);
-        Instant now = Instant.now();
-        if (event.timestamp().getMillis() - now.getMillis() > maxFutureMillis) {
+        // The clock is read as a number on every event; an Instant is made only for a refusal.
+        long nowMillis = System.currentTimeMillis();
+        if (event.timestamp().getMillis() - nowMillis > maxFutureMillis) {
+          Instant now = new Instant(nowMillis);
           invalid.inc();
           out.get(DEAD_LETTERS)
               .output(DeadLetter.of(payload, tooFarAhead(event.timestamp(), now), STAGE, now));
