@@ -53,6 +53,7 @@ public final class Sinks {
     SCHEMES.put(PubsubSink.SCHEME, PubsubSink::fromUri);
     SCHEMES.put(PostgresSink.SCHEME, PostgresSink::fromUri);
     SCHEMES.put(RedisSink.SCHEME, RedisSink::fromUri);
+    SCHEMES.put(RedisSink.TLS_SCHEME, RedisSink::fromUri);
     SCHEMES.put(KafkaSink.SCHEME, KafkaSink::fromUri);
   }
 

@@ -2,14 +2,13 @@ package dev.streamfirst.io.redis;
 
 import com.google.auto.value.AutoValue;
 import dev.streamfirst.io.IoUri;
-import dev.streamfirst.io.SecretReferences;
+import dev.streamfirst.io.Secrets;
 import dev.streamfirst.transforms.aggregate.StatsRow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.beam.sdk.io.redis.RedisConnectionConfiguration;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -20,6 +19,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Keeps the latest result row per key in Redis, for dashboards that show "now" per key.
@@ -32,8 +32,9 @@ import redis.clients.jedis.Response;
  * panes can never put an older row back. Read it with {@code HGET rollup:sensor-7 row}.
  *
  * <p>Beam's {@code RedisIO.write()} only has unconditional commands (SET, APPEND, LPUSH, ...), so
- * the write is done here with the connection settings of Beam's {@link
- * RedisConnectionConfiguration}, pipelined per bundle.
+ * the write is done here, pipelined per bundle. {@code rediss://} connects with TLS (the server's
+ * certificate checked against {@code cacert=} or the JVM's trust store, and against the host name),
+ * and {@code user:password@} authenticates as a Redis 6 ACL user.
  *
  * <pre>{@code
  * rows.apply("LatestPerKey", RedisSink.to("redis.internal", 6379).withPrefix("rollup:"));
@@ -45,6 +46,9 @@ import redis.clients.jedis.Response;
 public abstract class RedisSink extends PTransform<PCollection<String>, PDone> {
   /** The URI scheme this sink answers to. */
   public static final String SCHEME = "redis";
+
+  /** The scheme of the same sink over TLS. */
+  public static final String TLS_SCHEME = "rediss";
 
   /** A valid URI, for error messages. */
   public static final String EXAMPLE = "redis://localhost:6379?prefix=rollup:";
@@ -59,7 +63,7 @@ public abstract class RedisSink extends PTransform<PCollection<String>, PDone> {
 
   private static final int MAX_PIPELINED = 1000;
   private static final int TIMEOUT_MILLIS = 10_000;
-  private static final Set<String> PARAMETERS = Set.of("prefix");
+  private static final Set<String> PARAMETERS = Set.of("prefix", "cacert", "password");
 
   // KEYS[1]: the hash; ARGV: row JSON, window end ms, window start ms, pane index.
   // Lua numbers are doubles, exact for epoch milliseconds and pane indices.
@@ -82,6 +86,13 @@ public abstract class RedisSink extends PTransform<PCollection<String>, PDone> {
 
   abstract @Nullable String password();
 
+  abstract @Nullable String user();
+
+  /** Whether the connection is TLS, with the server's certificate and host name checked. */
+  public abstract boolean tls();
+
+  abstract @Nullable String caCertificate();
+
   abstract Builder toBuilder();
 
   @AutoValue.Builder
@@ -93,6 +104,12 @@ public abstract class RedisSink extends PTransform<PCollection<String>, PDone> {
     abstract Builder setPrefix(String prefix);
 
     abstract Builder setPassword(@Nullable String password);
+
+    abstract Builder setUser(@Nullable String user);
+
+    abstract Builder setTls(boolean tls);
+
+    abstract Builder setCaCertificate(@Nullable String path);
 
     abstract RedisSink build();
   }
@@ -110,14 +127,19 @@ public abstract class RedisSink extends PTransform<PCollection<String>, PDone> {
         .setHost(host)
         .setPort(port)
         .setPrefix(DEFAULT_PREFIX)
+        .setTls(false)
         .build();
   }
 
   /**
-   * Reads {@code redis://[:password@]host[:port][?prefix=P]}; the port defaults to {@value
-   * #DEFAULT_PORT}, the prefix to {@value #DEFAULT_PREFIX}.
+   * Reads {@code redis://[[user]:password@]host[:port][?prefix=P]}, or {@code rediss://...} for
+   * TLS, where {@code cacert=/path/ca.pem} names the authority that signed the server's certificate
+   * (else the JVM's trust store decides). The port defaults to {@value #DEFAULT_PORT}, the prefix
+   * to {@value #DEFAULT_PREFIX}; the password may be a {@code ${env:NAME}} or {@code ${file:/path}}
+   * reference, given before the host or, as references to files must be, as {@code ?password=}.
    */
   public static RedisSink fromUri(IoUri uri) {
+    boolean tls = TLS_SCHEME.equals(uri.scheme());
     if (!uri.hasAuthority() || uri.authority().isEmpty()) {
       throw new IllegalArgumentException("'" + uri + "' names no host; e.g. " + EXAMPLE);
     }
@@ -127,23 +149,36 @@ public abstract class RedisSink extends PTransform<PCollection<String>, PDone> {
               + redact(uri)
               + "' has a path '"
               + uri.path()
-              + "'; a Redis sink takes only host, port and ?prefix=, e.g. "
+              + "'; a Redis sink takes only host, port, ?prefix= and ?cacert=, e.g. "
               + EXAMPLE);
     }
     String authority = uri.authority();
+    String user = null;
     String password = null;
     int at = authority.lastIndexOf('@');
     if (at >= 0) {
       String userInfo = authority.substring(0, at);
-      if (!userInfo.startsWith(":") || userInfo.length() == 1) {
-        throw new IllegalArgumentException(
-            "'"
-                + redact(uri)
-                + "': only a password is supported before the host, written"
-                + " redis://:password@host:port");
-      }
-      password = userInfo.substring(1);
+      int colon = userInfo.indexOf(':');
+      user =
+          colon == 0 || userInfo.isEmpty()
+              ? null
+              : userInfo.substring(0, colon < 0 ? userInfo.length() : colon);
+      password = colon < 0 || colon == userInfo.length() - 1 ? null : userInfo.substring(colon + 1);
       authority = authority.substring(at + 1);
+    }
+    if (uri.queryParameters().containsKey("password")) {
+      // A ${file:/path} reference cannot stand before the host: its slashes would end it.
+      password = uri.queryParameters().get("password");
+    }
+    if (user != null && password == null) {
+      throw new IllegalArgumentException(
+          "'"
+              + redact(uri)
+              + "': user '"
+              + user
+              + "' needs a password, written redis://user:password@host:port or"
+              + " redis://user@host:port?password=${file:/path} (or redis://:password@host:port"
+              + " for the default user)");
     }
     String host = authority;
     int port = DEFAULT_PORT;
@@ -173,12 +208,27 @@ public abstract class RedisSink extends PTransform<PCollection<String>, PDone> {
               + unknown
               + " in '"
               + redact(uri)
-              + "'; valid: prefix, e.g. "
+              + "'; valid: prefix, cacert, password, e.g. "
               + EXAMPLE);
+    }
+    String caCertificate = parameters.get("cacert");
+    if (caCertificate != null && !tls) {
+      throw new IllegalArgumentException(
+          "'"
+              + redact(uri)
+              + "': cacert= is for TLS; use rediss://"
+              + uri.authority().substring(uri.authority().lastIndexOf('@') + 1)
+              + " to connect with TLS");
     }
     RedisSink sink = to(host, port);
     if (password != null) {
       sink = sink.withPassword(password);
+    }
+    if (user != null) {
+      sink = sink.withUser(user);
+    }
+    if (tls) {
+      sink = caCertificate == null ? sink.withTls() : sink.withTls(caCertificate);
     }
     return parameters.containsKey("prefix") ? sink.withPrefix(parameters.get("prefix")) : sink;
   }
@@ -196,11 +246,37 @@ public abstract class RedisSink extends PTransform<PCollection<String>, PDone> {
     return toBuilder().setPassword(password).build();
   }
 
+  /** Authenticates as the ACL user {@code user} (Redis 6 or later), with the password given. */
+  public RedisSink withUser(String user) {
+    if (user == null || user.isBlank()) {
+      throw new IllegalArgumentException("withUser() needs a user name, got '" + user + "'");
+    }
+    return toBuilder().setUser(user).build();
+  }
+
+  /** Connects with TLS, trusting the authorities of the JVM's trust store. */
+  public RedisSink withTls() {
+    return toBuilder().setTls(true).setCaCertificate(null).build();
+  }
+
+  /**
+   * Connects with TLS, trusting the authority whose PEM certificate is at {@code caCertificate} on
+   * every worker.
+   */
+  public RedisSink withTls(String caCertificate) {
+    if (caCertificate == null || caCertificate.isBlank()) {
+      throw new IllegalArgumentException(
+          "withTls() needs the path of a PEM certificate, got '" + caCertificate + "'");
+    }
+    return toBuilder().setTls(true).setCaCertificate(caCertificate).build();
+  }
+
   @Override
   public PDone expand(PCollection<String> rows) {
-    RedisConnectionConfiguration connection =
-        RedisConnectionConfiguration.create(host(), port()).withTimeout(TIMEOUT_MILLIS);
-    rows.apply("ReplaceIfNewer", ParDo.of(new ReplaceIfNewerFn(connection, password(), prefix())));
+    RedisConnection connection =
+        new RedisConnection(
+            host(), port(), user(), password(), tls(), caCertificate(), TIMEOUT_MILLIS);
+    rows.apply("ReplaceIfNewer", ParDo.of(new ReplaceIfNewerFn(connection, prefix())));
     return PDone.in(rows.getPipeline());
   }
 
@@ -209,40 +285,44 @@ public abstract class RedisSink extends PTransform<PCollection<String>, PDone> {
     super.populateDisplayData(builder);
     builder
         .add(DisplayData.item("address", host() + ":" + port()).withLabel("Redis server"))
+        .add(DisplayData.item("tls", tls()).withLabel("TLS"))
+        .addIfNotNull(DisplayData.item("user", user()).withLabel("Redis user"))
         .add(DisplayData.item("prefix", prefix()).withLabel("Key prefix (latest row per key)"));
   }
 
   @Override
   public String toString() {
-    return "RedisSink{" + host() + ":" + port() + ", prefix=" + prefix() + "}";
+    return "RedisSink{"
+        + (tls() ? "tls, " : "")
+        + (user() == null ? "" : user() + "@")
+        + host()
+        + ":"
+        + port()
+        + ", prefix="
+        + prefix()
+        + "}";
   }
 
   private static String redact(IoUri uri) {
-    return uri.toString().replaceAll("//:[^@/]*@", "//:***@");
+    return Secrets.maskUri(uri.toString());
   }
 
   private static final class ReplaceIfNewerFn extends DoFn<String, Void> {
-    private final RedisConnectionConfiguration connection;
-    // May be a ${env:..} or ${file:..} reference, resolved on the worker in setup().
-    private final @Nullable String password;
+    private final RedisConnection connection;
     private final String prefix;
 
     private transient @Nullable Jedis jedis;
     private transient @Nullable Pipeline pipeline;
     private transient List<Response<Object>> pending;
 
-    ReplaceIfNewerFn(
-        RedisConnectionConfiguration connection, @Nullable String password, String prefix) {
+    ReplaceIfNewerFn(RedisConnection connection, String prefix) {
       this.connection = connection;
-      this.password = password;
       this.prefix = prefix;
     }
 
     @Setup
     public void setup() {
-      RedisConnectionConfiguration resolved =
-          password == null ? connection : connection.withAuth(SecretReferences.resolve(password));
-      jedis = resolved.connect();
+      jedis = connection.connect();
     }
 
     @StartBundle
@@ -287,10 +367,28 @@ public abstract class RedisSink extends PTransform<PCollection<String>, PDone> {
       pipeline.sync();
       // A failed command only shows when its response is read; reading each makes the bundle
       // fail (and be retried) instead of dropping a row silently.
-      for (Response<Object> response : pending) {
-        response.get();
+      try {
+        for (Response<Object> response : pending) {
+          response.get();
+        }
+      } catch (JedisDataException e) {
+        if (String.valueOf(e.getMessage()).startsWith("NOPERM")) {
+          throw new IllegalStateException(
+              "authorization: Redis "
+                  + connection.describe()
+                  + " does not let this user write keys under prefix '"
+                  + prefix
+                  + "' ("
+                  + e.getMessage()
+                  + "); grant it with an ACL rule such as ~"
+                  + prefix
+                  + "* +@hash +eval",
+              e);
+        }
+        throw e;
+      } finally {
+        pending.clear();
       }
-      pending.clear();
     }
   }
 }

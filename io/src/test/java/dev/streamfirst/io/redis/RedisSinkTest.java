@@ -4,8 +4,10 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
 
 import dev.streamfirst.io.IoUri;
 import org.apache.beam.sdk.transforms.display.DisplayData;
@@ -63,10 +65,50 @@ public class RedisSinkTest {
   }
 
   @Test
-  public void userNameBeforeHost_isRefusedWithoutShowingThePassword() {
+  public void userWithoutPassword_isRefusedNamingTheForm() {
     IllegalArgumentException e = refused("redis://admin@localhost:6379");
 
-    assertThat(e.getMessage(), containsString("only a password is supported before the host"));
+    assertThat(e.getMessage(), containsString("redis://user:password@host:port"));
+  }
+
+  @Test
+  public void passwordAsAQueryParameter_mayBeAFileReference() {
+    RedisSink sink = sink("rediss://writer@localhost:6380?password=${file:/run/secrets/redis}");
+
+    assertEquals("writer", sink.user());
+    assertEquals("${file:/run/secrets/redis}", sink.password());
+  }
+
+  @Test
+  public void aclUserAndTls_areRead_andThePasswordNeverShown() {
+    RedisSink sink =
+        sink("rediss://writer:topsecret@cache.internal:6380?prefix=p:&cacert=/etc/ca.pem");
+
+    assertEquals("writer", sink.user());
+    assertEquals("topsecret", sink.password());
+    assertTrue(sink.tls());
+    assertEquals("/etc/ca.pem", sink.caCertificate());
+    assertEquals("p:", sink.prefix());
+    assertEquals(6380, sink.port());
+    assertThat(sink.toString(), containsString("tls, writer@cache.internal:6380"));
+    assertThat(sink.toString(), not(containsString("topsecret")));
+    assertThat(DisplayData.from(sink).toString(), not(containsString("topsecret")));
+  }
+
+  @Test
+  public void plainScheme_isNotTls() {
+    RedisSink sink = sink("redis://writer:pw@localhost:6379");
+
+    assertFalse(sink.tls());
+    assertEquals("writer", sink.user());
+  }
+
+  @Test
+  public void caCertificateWithoutTls_isRefusedNamingRediss() {
+    IllegalArgumentException e = refused("redis://:secret@localhost:6379?cacert=/etc/ca.pem");
+
+    assertThat(e.getMessage(), containsString("use rediss://localhost:6379"));
+    assertThat(e.getMessage(), not(containsString("secret")));
   }
 
   @Test
