@@ -292,7 +292,8 @@ public abstract class PostgresSink extends PTransform<PCollection<String>, PDone
         // (unique_violation or duplicate_table) although the table now exists, which is fine.
         if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) {
           throw new SQLException(
-              "cannot create table " + table + " in " + url + ": " + e.getMessage(), e);
+              "cannot create table " + table + " in " + url + ": " + ConnectionFailure.explain(e),
+              e);
         }
       }
       ENSURED.add(id);
