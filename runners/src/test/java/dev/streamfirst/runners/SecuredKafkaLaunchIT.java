@@ -7,11 +7,18 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamfirst.runners.flink.FlinkRest;
+import dev.streamfirst.runners.flink.FlinkSessionCluster;
+import dev.streamfirst.runners.flink.SharedFlinkCluster;
 import dev.streamfirst.testing.kafka.KafkaBroker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,9 +34,10 @@ import org.junit.rules.TemporaryFolder;
 
 /**
  * The launcher against a SASL_SSL broker with ACLs: the rollup pipeline runs with its password and
- * trust store password given as {@code ${file:..}} references, and nothing it prints or logs (its
- * stdout and stderr, the JVM's logs, the audit record, the records it wrote) holds either value; a
- * wrong password stops the launch in seconds, naming the cause.
+ * trust store password given as {@code ${file:..}} references, and nothing it prints, logs or keeps
+ * (its stdout and stderr, the JVM's logs, the audit record, the run report and its summary.json,
+ * the records it wrote, and on the Flink cluster the job's configuration from the REST API) holds
+ * either value; a wrong password stops the launch in seconds, naming the cause.
  */
 public class SecuredKafkaLaunchIT {
   @ClassRule public static final TemporaryFolder FILES = new TemporaryFolder();
@@ -139,6 +147,7 @@ public class SecuredKafkaLaunchIT {
     String deadLetters = kafka.createTopic("launch-dead", 1);
     kafka.sendValues(in, events(30));
     Path audit = FILES.getRoot().toPath().resolve("audit.jsonl");
+    Path report = FILES.newFolder("report").toPath();
     String reference = "${file:" + passwordFile + "}";
     int[] exit = new int[1];
 
@@ -151,6 +160,7 @@ public class SecuredKafkaLaunchIT {
                 "--sink=" + uri(rows, reference, ""),
                 "--deadLetter=" + uri(deadLetters, reference, ""),
                 "--window=fixed:60s",
+                "--report=" + report,
                 "--auditLog=file://" + audit),
             exit);
 
@@ -167,6 +177,67 @@ public class SecuredKafkaLaunchIT {
     assertNoSecret("audit record", record);
     assertNoSecret("rows", String.join("\n", kafka.readValues(rows)));
     assertNoSecret("dead letters", String.join("\n", letters));
+    assertNoSecretIn(report);
+  }
+
+  @Test
+  public void rollupOnTheFlinkCluster_jobConfigurationHoldsReferencesNotSecrets() throws Exception {
+    String in = kafka.createTopic("launch-flink-in", 1);
+    String rows = kafka.createTopic("launch-flink-rows", 1);
+    String deadLetters = kafka.createTopic("launch-flink-dead", 1);
+    kafka.sendValues(in, events(30));
+    FlinkSessionCluster cluster = SharedFlinkCluster.get();
+    Path report = FILES.newFolder("flink-report").toPath();
+    String jobName = "secret-scan-" + System.nanoTime();
+    String reference = "${file:" + passwordFile + "}";
+    int[] exit = new int[1];
+
+    String[] shown =
+        launch(
+            List.of(
+                "run",
+                "rollup",
+                "--runner=FlinkRunner",
+                "--flinkMaster=" + cluster.master(),
+                "--filesToStage=" + SharedFlinkCluster.bundledJar(),
+                "--jobName=" + jobName,
+                "--source=" + uri(in, reference, "&until=end"),
+                "--sink=" + uri(rows, reference, ""),
+                "--deadLetter=" + uri(deadLetters, reference, ""),
+                "--window=fixed:60s",
+                "--report=" + report),
+            exit);
+
+    assertEquals(shown[1], Launcher.OK, exit[0]);
+    assertFalse(kafka.readValues(rows).isEmpty());
+    String jobId = FlinkRest.at(cluster.master()).jobNamed(jobName).orElseThrow().id();
+    HttpResponse<String> config =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://" + cluster.master() + "/jobs/" + jobId + "/config"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, config.statusCode());
+    // The options are in the job's configuration: as references, for the TaskManagers to resolve.
+    assertThat(config.body(), containsString("${file:" + trustPasswordFile + "}"));
+    assertNoSecret("Flink job configuration (REST)", config.body());
+    assertNoSecret("stdout", shown[0]);
+    assertNoSecret("stderr", shown[1]);
+    assertNoSecret("logs", shown[2]);
+    assertNoSecretIn(report);
+  }
+
+  /** Every file of a run report (the page and summary.json) is free of the secrets. */
+  private static void assertNoSecretIn(Path report) throws IOException {
+    List<Path> files;
+    try (var walk = Files.walk(report)) {
+      files = walk.filter(Files::isRegularFile).toList();
+    }
+    assertFalse("the run wrote no report in " + report, files.isEmpty());
+    for (Path file : files) {
+      assertNoSecret("report " + file.getFileName(), Files.readString(file));
+    }
   }
 
   @Test
