@@ -7,22 +7,16 @@ import dev.streamfirst.pipelines.options.AlertOptions;
 import dev.streamfirst.pipelines.options.SinkOptions;
 import dev.streamfirst.pipelines.options.SourceOptions;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
- * The audit trail: one JSON line per run, appended to {@code --auditLog=file:///abs/audit.jsonl}. A
- * line says who ran what, where, when and how it ended: the OS user, start and end time, the
+ * The audit trail: one JSON record per run, appended to {@code --auditLog=file:///abs/audit.jsonl}
+ * (one line each) or to a Kafka topic, {@code --auditLog=kafka://host:port/topic[?...]} (one record
+ * each, keyed by the job id; the URI takes the sink's client properties, SASL_SSL included). A
+ * record says who ran what, where, when and how it ended: the OS user, start and end time, the
  * pipeline, the runner, every flag given (secret values masked, secret references kept as
  * references), the source and sink URIs (masked), the job id (the run's {@code --jobName}, which
  * every dead letter carries, and the runner's own job id when it has one), the counters, and the
@@ -33,49 +27,44 @@ import org.apache.beam.sdk.options.PipelineOptions;
  *  "runner":"DirectRunner","jobId":"rollup-etl-1203160512-ab12cd34","exitCode":0,"status":"DONE",...}
  * }</pre>
  *
- * <p>Lines are appended under an exclusive file lock, so runs on one machine sharing a log never
- * interleave; nothing ever rewrites or truncates the file.
+ * <p>Neither destination is ever rewritten: a file is appended to under an exclusive lock, so runs
+ * on one machine sharing it never interleave; a topic only ever grows (keep it with {@code
+ * cleanup.policy=delete} and the retention an audit needs, never compacted).
  */
-final class AuditLog {
+abstract class AuditLog {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String EXAMPLE = "file:///var/log/streamfirst/audit.jsonl";
-
-  private final Path path;
-
-  private AuditLog(Path path) {
-    this.path = path;
-  }
+  static final String KAFKA_EXAMPLE = "kafka://broker:9092/streamfirst-audit";
 
   /**
    * The log that {@code uri} names.
    *
-   * @throws IllegalArgumentException if it is not a {@code file:} URI of an absolute path
+   * @throws IllegalArgumentException if it is neither a {@code file:} URI of an absolute path in an
+   *     existing directory nor a valid {@code kafka://} URI
    */
   static AuditLog of(String uri) {
+    if (uri != null && uri.startsWith("kafka://")) {
+      return KafkaAuditLog.of(uri);
+    }
     if (uri == null || !uri.startsWith("file:///")) {
       throw new IllegalArgumentException(
-          "--auditLog must be a file:/// URI of an absolute path, e.g. --auditLog="
+          "--auditLog must be a file:/// URI of an absolute path or a kafka:// topic, e.g."
+              + " --auditLog="
               + EXAMPLE
+              + " or --auditLog="
+              + KAFKA_EXAMPLE
               + ", got '"
               + Secrets.maskUri(uri)
               + "'");
     }
-    Path path = Paths.get(uri.substring("file://".length()));
-    if (Files.isDirectory(path)) {
-      throw new IllegalArgumentException(
-          "--auditLog=" + uri + " is a directory; name a file in it, e.g. " + EXAMPLE);
-    }
-    Path parent = path.getParent();
-    if (parent != null && !Files.isDirectory(parent)) {
-      throw new IllegalArgumentException(
-          "--auditLog=" + uri + ": directory " + parent + " does not exist; create it first");
-    }
-    return new AuditLog(path);
+    return FileAuditLog.of(uri);
   }
 
-  Path path() {
-    return path;
-  }
+  /** Where records go, for messages: a path or a masked URI. */
+  abstract String describe();
+
+  /** Appends {@code record}; once this returns, the record is durable. */
+  abstract void append(ObjectNode record) throws IOException;
 
   /** What a record needs to know about one run. */
   record Run(
@@ -128,24 +117,6 @@ final class AuditLog {
     node.put("exitCode", run.exitCode());
     node.put("status", run.status());
     return node;
-  }
-
-  /** Appends {@code record} as one line, under an exclusive lock. */
-  void append(ObjectNode record) throws IOException {
-    byte[] line = (record.toString() + "\n").getBytes(StandardCharsets.UTF_8);
-    try (FileChannel channel =
-            FileChannel.open(
-                path,
-                StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
-        FileLock lock = channel.lock()) {
-      ByteBuffer buffer = ByteBuffer.wrap(line);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
-      channel.force(false);
-    }
   }
 
   private static String hostName() {

@@ -33,8 +33,9 @@ public interface LaunchOptions extends PipelineOptions {
   void setMetricsPort(@Nullable Integer port);
 
   @Description(
-      "Append one JSON line per run to this audit log, a file:/// URI, e.g."
-          + " file:///var/log/streamfirst/audit.jsonl: who (OS user), when, pipeline, runner,"
+      "Append one JSON record per run to this audit log, a file:/// URI (a line each, e.g."
+          + " file:///var/log/streamfirst/audit.jsonl) or a kafka:// topic (a record each, keyed"
+          + " by job id): who (OS user), when, pipeline, runner,"
           + " options and URIs with secrets masked, job id, counters and exit status.")
   String getAuditLog();
 

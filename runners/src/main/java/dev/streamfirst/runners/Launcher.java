@@ -270,7 +270,7 @@ public final class Launcher {
                     code,
                     lastStatus)));
       } catch (java.io.IOException | RuntimeException e) {
-        err.println("error: cannot append to the audit log " + audit.path() + ": " + e);
+        err.println("error: cannot append to the audit log " + audit.describe() + ": " + e);
         return code == OK ? FAILED : code;
       }
     }

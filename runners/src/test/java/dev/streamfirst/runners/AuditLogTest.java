@@ -142,6 +142,23 @@ public class AuditLogTest {
     int code = launch("run", "rollup", "--auditLog=/var/log/audit.jsonl");
 
     assertEquals(Launcher.USAGE, code);
-    assertThat(err.toString(), containsString("--auditLog must be a file:/// URI"));
+    assertThat(
+        err.toString(),
+        containsString(
+            "--auditLog must be a file:/// URI of an absolute path or a kafka:// topic"));
+  }
+
+  @Test
+  public void kafkaAuditLogWithoutATopic_isRefusedBeforeTheRun_withoutItsSecret() {
+    int code =
+        launch(
+            "run",
+            "rollup",
+            "--auditLog=kafka://127.0.0.1:9092?kafka.sasl.jaas.config=x%20password%3D%22hush%22");
+
+    assertEquals(Launcher.USAGE, code);
+    assertThat(err.toString(), containsString("--auditLog: "));
+    assertThat(err.toString(), containsString("topic"));
+    assertThat(err.toString(), not(containsString("hush")));
   }
 }

@@ -185,6 +185,7 @@ public class SecuredKafkaLaunchIT {
     String in = kafka.createTopic("launch-flink-in", 1);
     String rows = kafka.createTopic("launch-flink-rows", 1);
     String deadLetters = kafka.createTopic("launch-flink-dead", 1);
+    String audit = kafka.createTopic("launch-flink-audit", 1);
     kafka.sendValues(in, events(30));
     FlinkSessionCluster cluster = SharedFlinkCluster.get();
     Path report = FILES.newFolder("flink-report").toPath();
@@ -205,7 +206,8 @@ public class SecuredKafkaLaunchIT {
                 "--sink=" + uri(rows, reference, ""),
                 "--deadLetter=" + uri(deadLetters, reference, ""),
                 "--window=fixed:60s",
-                "--report=" + report),
+                "--report=" + report,
+                "--auditLog=" + uri(audit, reference, "")),
             exit);
 
     assertEquals(shown[1], Launcher.OK, exit[0]);
@@ -222,6 +224,14 @@ public class SecuredKafkaLaunchIT {
     // The options are in the job's configuration: as references, for the TaskManagers to resolve.
     assertThat(config.body(), containsString("${file:" + trustPasswordFile + "}"));
     assertNoSecret("Flink job configuration (REST)", config.body());
+    // The audit record went to a topic on the same secured broker, through the same references.
+    List<String> records = kafka.readValues(audit);
+    assertEquals(1, records.size());
+    var record = new ObjectMapper().readTree(records.get(0));
+    assertEquals(jobName, record.get("jobId").textValue());
+    assertEquals(jobId, record.get("runnerJobId").textValue());
+    assertEquals("DONE", record.get("status").textValue());
+    assertNoSecret("audit record (Kafka)", records.get(0));
     assertNoSecret("stdout", shown[0]);
     assertNoSecret("stderr", shown[1]);
     assertNoSecret("logs", shown[2]);
