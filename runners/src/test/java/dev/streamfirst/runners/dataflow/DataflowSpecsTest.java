@@ -110,7 +110,7 @@ public class DataflowSpecsTest {
           List.of(
               "ReadEvents/",
               "Rollup/ParseEvents/",
-              "Rollup/Dedup/ShardById",
+              "Rollup/Dedup/",
               "Rollup/Dedup/DropDuplicates",
               "Rollup/Window/",
               "Rollup/Aggregate/",

@@ -1,13 +1,12 @@
 package dev.streamfirst.transforms.dedup;
 
 import com.google.auto.value.AutoValue;
-import dev.streamfirst.transforms.parallelism.JobParallelism;
 import dev.streamfirst.transforms.parallelism.Shards;
 import dev.streamfirst.transforms.time.Durations;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -35,14 +34,16 @@ import org.joda.time.Instant;
  * <p><b>Processing time</b>: the first arrival of an id passes at once, and the id is remembered
  * for at least the TTL (and at most 1.5 × TTL) of processing time.
  *
- * <p>On an unbounded input, ids are kept per shard ({@link #withShards}), not per id: expiry sweeps
- * a shard's ids on one timer per shard, so the hot path pays no timer per id, and memory is bounded
- * by the ids seen within the TTL. The shard count is the most parallelism dedup can use; by default
- * it is the job's {@code maxParallelism} where the options set it (it stays fixed for the life of
- * the job's state, so a rescaled job finds its ids where it left them), else {@value
- * #DEFAULT_SHARDS}. A bounded input is grouped by id and decided in one pass per id, so one worker
- * never holds more than the copies of one id at once. Apply it before windowing, so that copies
- * falling into different windows are still recognised.
+ * <p>On an unbounded input, state is keyed by id: each id that passed within the TTL costs one
+ * event time (or, in processing time, one flag) and one timer that forgets it, and in event time
+ * each element not yet passed by the watermark waits in its id's state (a copy of an id that
+ * already passed is dropped on arrival and costs nothing). So memory is bounded by the ids seen
+ * within a TTL plus the input of the last {@code maxDisorder} and release interval, and spreads
+ * over the job's whole parallelism; a rescaled job finds each id where the runner put its key. Only
+ * value and bag state are used, so it runs on every runner (map state is not served in streaming by
+ * Dataflow Runner v2 nor by Flink's portable runner). A bounded input is decided in {@value
+ * #BOUNDED_SHARDS} groups of ids, one pass each. Apply it before windowing, so that copies falling
+ * into different windows are still recognised.
  *
  * <p>An id is forgotten once the watermark is a TTL past the event that passed. A copy that arrives
  * later than that (more than the TTL behind the watermark) can no longer be recognised and passes;
@@ -67,16 +68,12 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
   public static final String DEFAULT_TTL_TEXT = "10m";
 
   public static final Duration DEFAULT_TTL = Durations.parse(DEFAULT_TTL_TEXT);
-  public static final int DEFAULT_SHARDS = 16;
 
   /**
    * How many groups a bounded input is decided in: enough that a backfill spreads over that many
    * workers, few enough that the DirectRunner, which pays for every group, stays fast.
    */
   public static final int BOUNDED_SHARDS = 1024;
-
-  /** The most shards dedup spreads ids over. */
-  public static final int MAX_SHARDS = 4096;
 
   /**
    * In event time, elements are released when the watermark passes the end of their slot of this
@@ -96,9 +93,6 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
 
   abstract Clock clock();
 
-  /** Zero: from the job's {@code maxParallelism} where the options set it, else the default. */
-  abstract int shards();
-
   abstract Duration releaseInterval();
 
   abstract Builder<T> toBuilder();
@@ -110,8 +104,6 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
     abstract Builder<T> setTtl(Duration ttl);
 
     abstract Builder<T> setClock(Clock clock);
-
-    abstract Builder<T> setShards(int shards);
 
     abstract Builder<T> setReleaseInterval(Duration interval);
 
@@ -127,7 +119,6 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
         .setIdFn(idFn)
         .setTtl(DEFAULT_TTL)
         .setClock(Clock.EVENT_TIME)
-        .setShards(0)
         .setReleaseInterval(DEFAULT_RELEASE_INTERVAL)
         .build();
   }
@@ -157,15 +148,6 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
   /** Measures the TTL in processing time; the first arrival wins. */
   public Dedup<T> inProcessingTime() {
     return toBuilder().setClock(Clock.PROCESSING_TIME).build();
-  }
-
-  /** How many state keys ids are spread over: the most parallelism dedup can use. */
-  public Dedup<T> withShards(int shards) {
-    if (shards < 1 || shards > MAX_SHARDS) {
-      throw new IllegalArgumentException(
-          "withShards() must be between 1 and " + MAX_SHARDS + ", got " + shards);
-    }
-    return toBuilder().setShards(shards).build();
   }
 
   /**
@@ -201,24 +183,16 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
       unique.setWindowingStrategyInternal(input.getWindowingStrategy());
       return unique;
     }
-    PCollection<KV<Integer, T>> sharded =
+    PCollection<KV<String, T>> byId =
         input
-            .apply(
-                "ShardById",
-                ParDo.of(new ShardByIdFn<>(idFn(), shardsFor(input.getPipeline().getOptions()))))
-            .setCoder(KvCoder.of(VarIntCoder.of(), coder));
-    DoFn<KV<Integer, T>, T> dedupFn =
+            .apply("KeyById", ParDo.of(new KeyByIdFn<>(idFn())))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), coder));
+    DoFn<KV<String, T>, T> dedupFn =
         switch (clock()) {
-          case EVENT_TIME ->
-              new EventTimeDedupFn<>(
-                  idFn(),
-                  coder,
-                  ttl(),
-                  releaseInterval(),
-                  input.isBounded() == PCollection.IsBounded.BOUNDED);
-          case PROCESSING_TIME -> new ProcessingTimeDedupFn<>(idFn(), ttl());
+          case EVENT_TIME -> new EventTimeDedupFn<>(coder, ttl(), releaseInterval());
+          case PROCESSING_TIME -> new ProcessingTimeDedupFn<>(ttl());
         };
-    return sharded.apply("DropDuplicates", ParDo.of(dedupFn)).setCoder(coder);
+    return byId.apply("DropDuplicates", ParDo.of(dedupFn)).setCoder(coder);
   }
 
   @Override
@@ -227,19 +201,9 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
     builder
         .add(DisplayData.item("ttl", Durations.format(ttl())).withLabel("Dedup TTL"))
         .add(DisplayData.item("clock", clock().name()).withLabel("TTL measured in"))
-        .addIfNotDefault(DisplayData.item("shards", shards()).withLabel("Dedup shards"), 0)
         .add(
             DisplayData.item("releaseInterval", Durations.format(releaseInterval()))
                 .withLabel("Event-time release interval"));
-  }
-
-  /** The explicit shard count, else the job's max parallelism where set, else the default. */
-  int shardsFor(PipelineOptions options) {
-    if (shards() > 0) {
-      return shards();
-    }
-    long maxParallelism = JobParallelism.of(options).maxParallelism();
-    return maxParallelism > 0 ? (int) Math.min(maxParallelism, MAX_SHARDS) : DEFAULT_SHARDS;
   }
 
   private static String format(Duration d) {
@@ -267,19 +231,17 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
     }
   }
 
-  /** Spreads ids evenly over shards, the same way on every worker. */
-  private static final class ShardByIdFn<T> extends DoFn<T, KV<Integer, T>> {
+  /** Keys each element by its id, for state per id. */
+  private static final class KeyByIdFn<T> extends DoFn<T, KV<String, T>> {
     private final SerializableFunction<T, String> idFn;
-    private final int shards;
 
-    ShardByIdFn(SerializableFunction<T, String> idFn, int shards) {
+    KeyByIdFn(SerializableFunction<T, String> idFn) {
       this.idFn = idFn;
-      this.shards = shards;
     }
 
     @ProcessElement
-    public void process(@Element T element, OutputReceiver<KV<Integer, T>> out) {
-      out.output(KV.of(Shards.of(idFn.apply(element), shards), element));
+    public void process(@Element T element, OutputReceiver<KV<String, T>> out) {
+      out.output(KV.of(idFn.apply(element), element));
     }
   }
 }

@@ -3,13 +3,10 @@ package dev.streamfirst.transforms.dedup;
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.state.MapState;
+import org.apache.beam.sdk.state.BagState;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.TimeDomain;
@@ -18,7 +15,6 @@ import org.apache.beam.sdk.state.TimerSpec;
 import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TimestampedValue;
@@ -27,106 +23,82 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * Event-time dedup of one shard of ids.
+ * Event-time dedup of an unbounded input, keyed by id.
  *
- * <p>A copy of an id that has already passed, within the TTL, is dropped on arrival. Other elements
- * wait in buckets of {@code releaseInterval} of event time. When the watermark passes a bucket's
- * end, one timer releases every waiting element up to there, sorted by event time, and each is
- * checked against the ids that passed before it. Buckets are addressed by key ({@code
- * bucketEnd/sequence}), so adding and releasing cost O(1) per element on every state backend. A
- * second timer sweeps expired ids, at most every half TTL.
+ * <p>A copy of an id that has already passed, within the TTL, is dropped on arrival: the usual
+ * re-delivery costs no state. Any other element waits in its id's state until the watermark passes
+ * the end of its slot of {@code releaseInterval} (one timer per waiting id, which holds the
+ * watermark at the earliest waiting element); then the id's waiting elements are decided in
+ * event-time order against the one that passed last. So what is held is the elements not yet passed
+ * by the watermark, one entry per id, and what is remembered is one event time per id that passed
+ * within the TTL, forgotten by a timer a TTL after it.
+ *
+ * <p>Only value and bag state and timers are used, which every runner serves, Dataflow Runner v2
+ * and Flink's portable runner included (neither serves map state in streaming); and state keyed by
+ * id lets Flink's heap state backend copy, after a checkpoint, only the ids touched since, not a
+ * shard's whole map of ids.
  */
-final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
-  private static final Instant MAX_TARGET = GlobalWindow.INSTANCE.maxTimestamp();
+final class EventTimeDedupFn<T> extends DoFn<KV<String, T>, T> {
+  private static final long END_OF_TIME = GlobalWindow.INSTANCE.maxTimestamp().getMillis();
 
-  private final SerializableFunction<T, String> idFn;
   private final Coder<T> coder;
   private final long ttl;
   private final long interval;
-  private final long sweepInterval;
-  private final boolean boundedInput;
   private final Counter dropped = StreamfirstMetrics.counter(StreamfirstMetrics.DUPLICATES_DROPPED);
 
-  /** Bucket end (millis) → how many elements wait in it. */
-  @StateId("buckets")
-  private final StateSpec<MapState<Long, Integer>> bucketsSpec =
-      StateSpecs.map(VarLongCoder.of(), VarIntCoder.of());
+  /** The event time (millis) of the latest element of this id that passed. */
+  @StateId("passed")
+  private final StateSpec<ValueState<Long>> passedSpec = StateSpecs.value(VarLongCoder.of());
 
-  /** {@code bucketEnd/sequence} → a waiting element with its event time. */
+  /** Elements of this id waiting for the watermark, with their event times. */
   @StateId("waiting")
-  private final StateSpec<MapState<String, TimestampedValue<T>>> waitingSpec;
+  private final StateSpec<BagState<TimestampedValue<T>>> waitingSpec;
 
-  /** Id → event time (millis) of the latest element of that id that passed. */
-  @StateId("seen")
-  private final StateSpec<MapState<String, Long>> seenSpec =
-      StateSpecs.map(StringUtf8Coder.of(), VarLongCoder.of());
-
+  /** When the release timer fires (a slot's end); null when nothing waits. */
   @StateId("releaseAt")
   private final StateSpec<ValueState<Long>> releaseAtSpec = StateSpecs.value(VarLongCoder.of());
 
-  /** The watermark hold of the release timer: never after the earliest waiting element. */
+  /** The release timer's watermark hold: never after the earliest waiting element. */
   @StateId("holdAt")
   private final StateSpec<ValueState<Long>> holdAtSpec = StateSpecs.value(VarLongCoder.of());
-
-  @StateId("sweepAt")
-  private final StateSpec<ValueState<Long>> sweepAtSpec = StateSpecs.value(VarLongCoder.of());
 
   @TimerId("release")
   private final TimerSpec releaseSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
-  @TimerId("sweep")
-  private final TimerSpec sweepSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+  @TimerId("forget")
+  private final TimerSpec forgetSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
-  EventTimeDedupFn(
-      SerializableFunction<T, String> idFn,
-      Coder<T> coder,
-      Duration ttl,
-      Duration interval,
-      boolean boundedInput) {
-    this.idFn = idFn;
-    this.boundedInput = boundedInput;
+  EventTimeDedupFn(Coder<T> coder, Duration ttl, Duration interval) {
     this.coder = coder;
     this.ttl = ttl.getMillis();
     this.interval = interval.getMillis();
-    this.sweepInterval = Math.max(this.interval, this.ttl / 2);
-    this.waitingSpec = StateSpecs.map(StringUtf8Coder.of(), TimestampedValueCoder.of(coder));
+    this.waitingSpec = StateSpecs.bag(TimestampedValueCoder.of(coder));
   }
 
   @ProcessElement
   public void process(
-      @Element KV<Integer, T> element,
+      @Element KV<String, T> element,
       @Timestamp Instant timestamp,
-      @StateId("buckets") MapState<Long, Integer> buckets,
-      @StateId("waiting") MapState<String, TimestampedValue<T>> waiting,
+      @StateId("passed") ValueState<Long> passed,
+      @StateId("waiting") BagState<TimestampedValue<T>> waiting,
       @StateId("releaseAt") ValueState<Long> releaseAt,
       @StateId("holdAt") ValueState<Long> holdAt,
-      @StateId("seen") MapState<String, Long> seen,
       @TimerId("release") Timer release) {
     long ts = timestamp.getMillis();
-    if (!boundedInput) {
+    Long last = passed.read();
+    if (last != null && Math.abs(ts - last) < ttl) {
       // A copy of an event that has already passed (the usual re-delivery) is decided on arrival:
       // holding it until the watermark passes would cost state and change nothing.
-      Long passed = seen.get(idFn.apply(element.getValue())).read();
-      if (passed != null && Math.abs(ts - passed) < ttl) {
-        dropped.inc();
-        return;
-      }
+      dropped.inc();
+      return;
     }
-    // A bounded input's watermark jumps to the end in one step, so buckets would only cost timers:
-    // everything waits in one and is released, sorted, at the end.
-    long bucket = boundedInput ? MAX_TARGET.getMillis() : ceilTo(ts + 1, interval);
-    Integer size = buckets.get(bucket).read();
-    int sequence = size == null ? 0 : size;
-    waiting.put(bucket + "/" + sequence, TimestampedValue.of(element.getValue(), timestamp));
-    buckets.put(bucket, sequence + 1);
-
+    waiting.add(TimestampedValue.of(element.getValue(), timestamp));
+    long slotEnd = ceilTo(ts + 1, interval);
     Long currentTarget = releaseAt.read();
     Long currentHold = holdAt.read();
-    long target = currentTarget == null ? bucket : Math.min(currentTarget, bucket);
+    long target = currentTarget == null ? slotEnd : Math.min(currentTarget, slotEnd);
     long hold = currentHold == null ? ts : Math.min(currentHold, ts);
     if (currentTarget == null || target != currentTarget || hold != currentHold) {
-      // An element earlier than everything waiting: bring the release forward and lower the hold
-      // so that it is not late downstream when it is let through.
       if (currentTarget != null && target == currentTarget) {
         // Some runners' timer tables (Flink's batch mode among them) keep a timer's old output
         // timestamp when only that changes; clearing it first makes every runner take the new one.
@@ -141,91 +113,81 @@ final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
   @OnTimer("release")
   public void onRelease(
       OnTimerContext context,
-      @StateId("buckets") MapState<Long, Integer> buckets,
-      @StateId("waiting") MapState<String, TimestampedValue<T>> waiting,
-      @StateId("seen") MapState<String, Long> seen,
+      @StateId("passed") ValueState<Long> passed,
+      @StateId("waiting") BagState<TimestampedValue<T>> waiting,
       @StateId("releaseAt") ValueState<Long> releaseAt,
       @StateId("holdAt") ValueState<Long> holdAt,
-      @StateId("sweepAt") ValueState<Long> sweepAt,
       @TimerId("release") Timer release,
-      @TimerId("sweep") Timer sweep) {
+      @TimerId("forget") Timer forget) {
+    // The watermark has passed this time: every element whose slot ends by then is ready. (Read
+    // from the timer, not from the runner's watermark, which the Fn API harness does not expose.)
     long watermarkAtLeast = context.fireTimestamp().getMillis();
-    // Every bucket the input watermark has passed is ready, not only the one this timer was set
-    // for: when the watermark jumps, one firing releases them all instead of one firing each.
-    long releaseUpTo = Math.max(watermarkAtLeast, release.getCurrentRelativeTime().getMillis());
     List<TimestampedValue<T>> ready = new ArrayList<>();
-    Long nextBucket = null;
-    for (Map.Entry<Long, Integer> bucket : buckets.entries().read()) {
-      long end = bucket.getKey();
-      if (end <= releaseUpTo) {
-        for (int i = 0; i < bucket.getValue(); i++) {
-          String slot = end + "/" + i;
-          ready.add(waiting.get(slot).read());
-          waiting.remove(slot);
-        }
-        buckets.remove(end);
-      } else if (nextBucket == null || end < nextBucket) {
-        nextBucket = end;
-      }
+    List<TimestampedValue<T>> later = new ArrayList<>();
+    for (TimestampedValue<T> candidate : waiting.read()) {
+      long slotEnd = ceilTo(candidate.getTimestamp().getMillis() + 1, interval);
+      (slotEnd <= watermarkAtLeast ? ready : later).add(candidate);
     }
     ready.sort(EventTimeOrder.of(coder));
 
+    Long last = passed.read();
+    Long before = last;
     for (TimestampedValue<T> candidate : ready) {
-      String id = idFn.apply(candidate.getValue());
       long ts = candidate.getTimestamp().getMillis();
-      Long passed = seen.get(id).read();
-      if (passed != null && Math.abs(ts - passed) < ttl) {
+      if (last != null && Math.abs(ts - last) < ttl) {
         dropped.inc();
       } else {
-        seen.put(id, passed == null ? ts : Math.max(passed, ts));
+        last = last == null ? ts : Math.max(last, ts);
         context.outputWithTimestamp(candidate.getValue(), candidate.getTimestamp());
       }
     }
+    if (last != null && !last.equals(before)) {
+      passed.write(last);
+      // Forgotten once no on-time copy can be within the TTL of it any more.
+      forget.set(new Instant(Math.min(last + ttl, END_OF_TIME)));
+    }
 
-    if (nextBucket == null) {
+    waiting.clear();
+    if (later.isEmpty()) {
       releaseAt.clear();
       holdAt.clear();
-    } else {
-      // Everything still waiting is in buckets that start at or after the ones just released.
-      long hold = Math.max(nextBucket - interval, watermarkAtLeast);
-      release.withOutputTimestamp(new Instant(hold)).set(new Instant(nextBucket));
-      releaseAt.write(nextBucket);
-      holdAt.write(hold);
+      return;
     }
-    if (!boundedInput && !ready.isEmpty() && sweepAt.read() == null) {
-      long at = Math.min(ceilTo(watermarkAtLeast + ttl, sweepInterval), MAX_TARGET.getMillis());
-      sweep.set(new Instant(at));
-      sweepAt.write(at);
+    long next = Long.MAX_VALUE;
+    long hold = Long.MAX_VALUE;
+    for (TimestampedValue<T> candidate : later) {
+      waiting.add(candidate);
+      long ts = candidate.getTimestamp().getMillis();
+      next = Math.min(next, ceilTo(ts + 1, interval));
+      hold = Math.min(hold, ts);
     }
+    // Everything still waiting is in slots that end after this firing.
+    hold = Math.max(hold, watermarkAtLeast);
+    release.withOutputTimestamp(new Instant(hold)).set(new Instant(next));
+    releaseAt.write(next);
+    holdAt.write(hold);
   }
 
-  @OnTimer("sweep")
-  public void onSweep(
+  @OnTimer("forget")
+  public void onForget(
       OnTimerContext context,
-      @StateId("seen") MapState<String, Long> seen,
-      @StateId("sweepAt") ValueState<Long> sweepAt,
-      @TimerId("sweep") Timer sweep) {
-    long watermarkAtLeast = context.fireTimestamp().getMillis();
-    Long oldestLeft = null;
-    for (Map.Entry<String, Long> id : seen.entries().read()) {
-      // No on-time element can be within the TTL of this id any more.
-      if (id.getValue() + ttl <= watermarkAtLeast) {
-        seen.remove(id.getKey());
-      } else if (oldestLeft == null || id.getValue() < oldestLeft) {
-        oldestLeft = id.getValue();
-      }
+      @StateId("passed") ValueState<Long> passed,
+      @TimerId("forget") Timer forget) {
+    Long last = passed.read();
+    if (last == null) {
+      return;
     }
-    if (oldestLeft == null) {
-      sweepAt.clear();
+    long expiry = Math.min(last + ttl, END_OF_TIME);
+    if (expiry <= context.fireTimestamp().getMillis()) {
+      passed.clear();
     } else {
-      long at = Math.min(ceilTo(oldestLeft + ttl, sweepInterval), MAX_TARGET.getMillis());
-      sweep.set(new Instant(at));
-      sweepAt.write(at);
+      // A later copy passed after this timer was set: it lives on.
+      forget.set(new Instant(expiry));
     }
   }
 
   private static long ceilTo(long millis, long step) {
     long ceiled = Math.floorDiv(millis + step - 1, step) * step;
-    return Math.min(ceiled, MAX_TARGET.getMillis());
+    return Math.min(ceiled, END_OF_TIME);
   }
 }

@@ -148,7 +148,7 @@ public class DedupTest {
   }
 
   @Test
-  public void manyIdsAcrossShards_eachPassesOnce() {
+  public void manyIds_eachPassesOnce() {
     TestStream.Builder<String> builder = TestStream.create(StringUtf8Coder.of());
     java.util.List<String> expected = new java.util.ArrayList<>();
     for (int round = 0; round < 3; round++) {
@@ -161,7 +161,7 @@ public class DedupTest {
     }
 
     PCollection<String> unique =
-        p.apply(builder.advanceWatermarkToInfinity()).apply(Dedup.byId(ID).withShards(7));
+        p.apply(builder.advanceWatermarkToInfinity()).apply(Dedup.byId(ID));
 
     PAssert.that(unique).containsInAnyOrder(expected);
     p.run();
@@ -225,7 +225,7 @@ public class DedupTest {
 
   @Test
   public void idIsSweptOnceTheWatermarkIsATtlPastIt_soACopyArrivingAfterThatPasses() {
-    // The sweep is what bounds memory by the ids within a TTL: once it ran, the id is gone, and a
+    // Forgetting is what bounds memory by the ids within a TTL: once done, the id is gone, and a
     // copy that arrives that late (more than a TTL behind the watermark) is no longer recognised.
     TestStream<String> events =
         TestStream.create(StringUtf8Coder.of())
@@ -310,9 +310,6 @@ public class DedupTest {
         assertThrows(IllegalArgumentException.class, () -> dedup.withTtl(Duration.ZERO))
             .getMessage(),
         containsString("withTtl() must be positive, got 0ms"));
-    assertThat(
-        assertThrows(IllegalArgumentException.class, () -> dedup.withShards(0)).getMessage(),
-        containsString("withShards() must be between 1 and 4096, got 0"));
     assertThat(
         assertThrows(IllegalArgumentException.class, () -> Dedup.<String>byId(null)).getMessage(),
         containsString("needs an id function"));

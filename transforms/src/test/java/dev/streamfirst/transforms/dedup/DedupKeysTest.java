@@ -10,59 +10,46 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.IntFunction;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.values.KV;
 import org.joda.time.Instant;
 import org.junit.Test;
 
-/** How streaming dedup spreads ids over its state keys, and how many keys it uses. */
-public class DedupShardsTest {
+/** How dedup keys its state: a bounded input in even groups of ids, an unbounded one by id. */
+public class DedupKeysTest {
   private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
   private static final int IDS = 20_000;
 
-  /** The two options of Flink's that matter here; Flink's own class is not on this classpath. */
-  public interface FlinkLikeOptions extends PipelineOptions {
-    Integer getMaxParallelism();
-
-    void setMaxParallelism(Integer maxParallelism);
-
-    Integer getParallelism();
-
-    void setParallelism(Integer parallelism);
-  }
-
-  private static PipelineOptions flinkLike(String... args) {
-    PipelineOptionsFactory.register(FlinkLikeOptions.class);
-    return PipelineOptionsFactory.fromArgs(args).as(FlinkLikeOptions.class);
-  }
-
   @Test
-  public void withoutMaxParallelism_sequentialAndRandomIds_spreadEvenlyOverTheDefaultShards() {
-    assertEvenSpread(shardStep(TestPipeline.create(), Dedup.byId(s -> s)), i -> "order-" + i, 16);
+  public void boundedInput_sequentialAndRandomIds_spreadEvenlyOverTheBoundedGroups() {
+    assertEvenSpread(shardStep(TestPipeline.create()), i -> "order-" + i, Dedup.BOUNDED_SHARDS);
     assertEvenSpread(
-        shardStep(TestPipeline.create(), Dedup.byId(s -> s)),
+        shardStep(TestPipeline.create()),
         i -> UUID.nameUUIDFromBytes(new byte[] {(byte) i, (byte) (i >> 8)}).toString(),
-        16);
+        Dedup.BOUNDED_SHARDS);
   }
 
   @Test
-  public void maxParallelism_setsTheShardCount_soARescaledJobKeepsItsKeys() {
-    TestPipeline p = TestPipeline.fromOptions(flinkLike("--maxParallelism=128", "--parallelism=2"));
-    assertEvenSpread(shardStep(p, Dedup.byId(s -> s)), i -> "sensor-" + i + "-reading", 128);
+  public void unboundedInput_isKeyedByTheIdItself() {
+    TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(false);
+    p.apply(TestStream.create(StringUtf8Coder.of()).advanceWatermarkToInfinity())
+        .apply(Dedup.byId((String s) -> s.substring(0, s.indexOf(':'))));
+    FnApiLikeHarness keyById = FnApiLikeHarness.ofStep(p, "KeyById");
+    keyById.processUnkeyed("order-7:a", T0);
+    keyById.processUnkeyed("order-7:b", T0);
+    keyById.processUnkeyed("order-8:a", T0);
+    assertEquals(
+        java.util.List.of(
+            KV.of("order-7", "order-7:a"),
+            KV.of("order-7", "order-7:b"),
+            KV.of("order-8", "order-8:a")),
+        keyById.outputs().stream().map(Output::value).toList());
   }
 
-  @Test
-  public void explicitShards_winOverTheOptions() {
-    TestPipeline p = TestPipeline.fromOptions(flinkLike("--maxParallelism=128"));
-    assertEvenSpread(shardStep(p, Dedup.byId((String s) -> s).withShards(7)), i -> "id" + i, 7);
-  }
-
-  private static FnApiLikeHarness shardStep(TestPipeline p, Dedup<String> dedup) {
+  private static FnApiLikeHarness shardStep(TestPipeline p) {
     p.enableAbandonedNodeEnforcement(false);
-    p.apply(TestStream.create(StringUtf8Coder.of()).advanceWatermarkToInfinity()).apply(dedup);
+    p.apply(org.apache.beam.sdk.transforms.Create.of("x")).apply(Dedup.byId((String s) -> s));
     return FnApiLikeHarness.ofStep(p, "ShardById");
   }
 
