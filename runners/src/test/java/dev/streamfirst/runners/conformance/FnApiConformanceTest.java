@@ -27,6 +27,9 @@ import org.junit.runners.Parameterized.Parameters;
  * a limit of the dedup under the Fn API, not of the test (README, Limits).
  */
 public class FnApiConformanceTest extends ConformanceSuite {
+  /** Longer than the gap between a job's tasks opening on a loaded machine; short enough to end. */
+  private static final int HARNESS_KEPT_IDLE_MS = 120_000;
+
   private static FlinkJobServerDriver jobServer;
   private static String endpoint;
 
@@ -48,6 +51,12 @@ public class FnApiConformanceTest extends ConformanceSuite {
         "--runner=PortableRunner",
         "--jobEndpoint=" + jobServer(),
         "--defaultEnvironmentType=LOOPBACK",
+        // The runner shuts a job's SDK harness down as soon as no task holds it (a finished read
+        // task before the next task has opened, on a loaded machine), and a LOOPBACK harness
+        // started again for the same job fails: it reuses the job options' executor, which the
+        // first one shut down (RejectedExecutionException in FnHarness.main), and the task waits
+        // for a worker that never comes. Keeping an idle harness for a while avoids the restart.
+        "--environmentCacheMillis=" + HARNESS_KEPT_IDLE_MS,
         "--streaming=true",
         "--parallelism=2");
   }
