@@ -17,6 +17,7 @@ import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.options.PortablePipelineOptions;
 
 /**
  * The checks every run goes through before it is submitted, and how to run them.
@@ -44,6 +45,12 @@ public final class RunnerChecks {
   private static final String DATAFLOW_RUNNERS = "org.apache.beam.runners.dataflow";
   private static final String DIRECT_RUNNER = "org.apache.beam.runners.direct";
 
+  /**
+   * Beam's runner for job servers (a Flink job server, Dataflow Runner v2's Fn API path), named
+   * rather than referenced: the launcher does not ship it, tests and tools that do may use it.
+   */
+  static final String PORTABLE_RUNNER = "org.apache.beam.runners.portability.PortableRunner";
+
   private final List<RunnerCheck> checks;
 
   private RunnerChecks(List<RunnerCheck> checks) {
@@ -55,6 +62,7 @@ public final class RunnerChecks {
     return new RunnerChecks(
         List.of(
             RunnerChecks::optionsOfAnotherRunner,
+            RunnerChecks::portableRunnerNeedsAJobServer,
             RunnerChecks::flinkStreamingOnlyOptions,
             RunnerChecks::flinkCollectionIsBatchOnly,
             RunnerChecks::flinkStateBackend,
@@ -130,13 +138,21 @@ public final class RunnerChecks {
     return List.of();
   }
 
-  /** Options that belong to one runner are silently ignored by the others. */
+  /**
+   * Options that belong to one runner are silently ignored by the others. PortableRunner hands
+   * every option to its job server, and a Flink job server reads Flink's ({@code --parallelism},
+   * {@code --checkpointingInterval}, ...), so those pass there.
+   */
   static List<String> optionsOfAnotherRunner(PlannedRun run) {
     String runnerPackage = run.runner().getPackageName();
+    boolean portable = PORTABLE_RUNNER.equals(run.runner().getName());
     Map<String, String> owners = runnerOwnedOptions();
     List<String> problems = new ArrayList<>();
     for (String option : run.givenOptions()) {
       String owner = owners.get(option);
+      if (portable && FLINK_RUNNERS.equals(owner)) {
+        continue;
+      }
       if (owner != null && !runnerPackage.startsWith(owner)) {
         problems.add(
             run.flag(option)
@@ -149,6 +165,21 @@ public final class RunnerChecks {
       }
     }
     return problems;
+  }
+
+  /** PortableRunner only submits: without a job server's address it has nowhere to send the job. */
+  static List<String> portableRunnerNeedsAJobServer(PlannedRun run) {
+    if (!PORTABLE_RUNNER.equals(run.runner().getName())) {
+      return List.of();
+    }
+    String endpoint = run.options().as(PortablePipelineOptions.class).getJobEndpoint();
+    if (endpoint == null || endpoint.isBlank()) {
+      return List.of(
+          "--runner=PortableRunner: it submits the job to a job server and none was named; add"
+              + " --jobEndpoint=host:port of a running job server (e.g. a Flink job server's job"
+              + " port), or run with --runner=FlinkRunner");
+    }
+    return List.of();
   }
 
   /** A bounded pipeline runs on Flink as a batch job: no checkpoints, no savepoints, no state. */

@@ -18,6 +18,7 @@ import java.net.ServerSocket;
 import java.util.List;
 import org.apache.beam.runners.dataflow.DataflowRunner;
 import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.runners.portability.PortableRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -149,6 +150,41 @@ public class RunnerChecksTest {
                   + " has 2 task slots, so the job would wait for slots that never come; use"
                   + " --parallelism=2"));
     }
+  }
+
+  @Test
+  public void flinkOptionsOnPortableRunner_passToItsJobServer() {
+    PlannedRun run =
+        planFor(
+            PortableRunner.class,
+            "--jobEndpoint=localhost:8099",
+            "--parallelism=2",
+            "--checkpointingInterval=1000",
+            "--streaming=true");
+
+    assertThat(RunnerChecks.standard().problems(run), empty());
+  }
+
+  @Test
+  public void dataflowOptionOnPortableRunner_isRefused() {
+    PlannedRun run =
+        planFor(PortableRunner.class, "--jobEndpoint=localhost:8099", "--region=europe-west1");
+
+    assertThat(
+        RunnerChecks.optionsOfAnotherRunner(run),
+        contains(
+            "--region=europe-west1: this is a DataflowRunner option and PortableRunner would"
+                + " silently ignore it; drop it, or run with --runner=DataflowRunner"));
+  }
+
+  @Test
+  public void portableRunnerWithoutAJobServer_isRefused_sayingWhichOptionNamesOne() {
+    assertThat(
+        RunnerChecks.portableRunnerNeedsAJobServer(planFor(PortableRunner.class)),
+        contains(
+            "--runner=PortableRunner: it submits the job to a job server and none was named; add"
+                + " --jobEndpoint=host:port of a running job server (e.g. a Flink job server's job"
+                + " port), or run with --runner=FlinkRunner"));
   }
 
   @Test

@@ -53,7 +53,7 @@ public record JobOutput(List<String> rows, List<String> deadLetters) {
   }
 
   /** Lines of the sink's finished files ({@code part-*}); a missing directory has none. */
-  private static List<String> lines(Path dir) {
+  static List<String> lines(Path dir) {
     List<String> lines = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
       return lines;
