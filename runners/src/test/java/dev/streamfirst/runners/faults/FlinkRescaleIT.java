@@ -107,6 +107,15 @@ public class FlinkRescaleIT {
         }
 
         Thread.sleep(RUN_BEFORE_STOP_MS);
+        // Which subtasks read: a restored job keeps the splits of the first run's source.
+        String sourceId =
+            rest.vertices(jobId).stream()
+                .filter(v -> v.name().startsWith("Source:") && !v.name().contains("Impulse"))
+                .findFirst()
+                .orElseThrow()
+                .id();
+        List<Long> readBySubtask =
+            rest.subtasks(jobId, sourceId).stream().map(FlinkRest.Subtask::writeRecords).toList();
         Instant requested = Instant.now();
         savepoint =
             rest.stopWithSavepoint(
@@ -138,12 +147,13 @@ public class FlinkRescaleIT {
         stops.add(
             String.format(
                 "p%d -> p%d: savepoint in %.1f s, %d copies of events read before it, %d windows"
-                    + " open",
+                    + " open; records sent on by each source subtask before it: %s",
                 parallelism,
                 PARALLELISMS[part + 1],
                 stopTook.toMillis() / 1000.0,
                 copies.size(),
-                open.size()));
+                open.size(),
+                readBySubtask));
       }
       Thread.sleep(RUN_BEFORE_STOP_MS);
       events.stop();
