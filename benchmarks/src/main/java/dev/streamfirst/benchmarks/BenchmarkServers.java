@@ -88,7 +88,10 @@ public final class BenchmarkServers implements AutoCloseable {
               .withRpcPort(freePort())
               .withSlots(2)
               // A failed job must end the measurement, not restart and blur it.
-              .withConfig("restart-strategy.type", "none");
+              .withConfig("restart-strategy.type", "none")
+              // The REST API's records and busy times are at most this old (Flink's: 10 s), so a
+              // rate read from them spans the run, not a few coarse steps.
+              .withConfig("metrics.fetcher.update-interval", "1000");
       FlinkSessionCluster flink = FlinkSessionCluster.start(settings, Duration.ofMinutes(4));
       return new BenchmarkServers(kafka, flink, jar.toAbsolutePath().toString());
     } catch (IOException | RuntimeException e) {

@@ -489,7 +489,7 @@ public final class LatencyBenchmark {
     return Math.floorDiv(millis + step - 1, step) * step;
   }
 
-  private static String awaitRunning(FlinkRest rest, String name) {
+  static String awaitRunning(FlinkRest rest, String name) {
     Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
     try {
       while (true) {

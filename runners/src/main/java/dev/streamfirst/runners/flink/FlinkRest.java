@@ -188,6 +188,65 @@ public final class FlinkRest {
   }
 
   /**
+   * One task of a job (a chain of operators) as the JobManager reports it: its parallelism, its max
+   * parallelism (the key groups its keyed state is split into) and its records in and out.
+   */
+  public record Vertex(
+      String id,
+      String name,
+      int parallelism,
+      int maxParallelism,
+      long readRecords,
+      long writeRecords) {}
+
+  /**
+   * One parallel instance of a task: the records it took in and sent on, and for how long it was
+   * busy, idle and back-pressured (milliseconds, since it started). The busiest subtask of a keyed
+   * step is where a skewed key shows.
+   */
+  public record Subtask(
+      int index,
+      long readRecords,
+      long writeRecords,
+      long busyMillis,
+      long idleMillis,
+      long backPressuredMillis) {}
+
+  /** The job's tasks, in the order of the job graph (sources first). */
+  public List<Vertex> vertices(String jobId) throws IOException {
+    List<Vertex> vertices = new ArrayList<>();
+    for (JsonNode v : get("jobs/" + jobId).path("vertices")) {
+      JsonNode metrics = v.path("metrics");
+      vertices.add(
+          new Vertex(
+              v.path("id").asText(),
+              v.path("name").asText(),
+              v.path("parallelism").asInt(),
+              v.path("maxParallelism").asInt(-1),
+              metrics.path("read-records").asLong(),
+              metrics.path("write-records").asLong()));
+    }
+    return vertices;
+  }
+
+  /** The parallel instances of one of the job's tasks ({@link Vertex#id()}). */
+  public List<Subtask> subtasks(String jobId, String vertexId) throws IOException {
+    List<Subtask> subtasks = new ArrayList<>();
+    for (JsonNode s : get("jobs/" + jobId + "/vertices/" + vertexId).path("subtasks")) {
+      JsonNode metrics = s.path("metrics");
+      subtasks.add(
+          new Subtask(
+              s.path("subtask").asInt(),
+              metrics.path("read-records").asLong(),
+              metrics.path("write-records").asLong(),
+              metrics.path("accumulated-busy-time").asLong(),
+              metrics.path("accumulated-idle-time").asLong(),
+              metrics.path("accumulated-backpressured-time").asLong()));
+    }
+    return subtasks;
+  }
+
+  /**
    * The ids of the TaskManagers the JobManager lists (a dead one until its heartbeat times out).
    */
   public List<String> taskManagerIds() throws IOException {

@@ -83,20 +83,20 @@ final class FaultJobs {
       String outTopic,
       Path work,
       String... more) {
-    return rollupFlags(
-        master,
-        jobName,
-        "kafka://"
-            + kafka.bootstrapServers()
-            + "/"
-            + inTopic
-            + "?from=earliest&maxDisorder="
-            + MAX_DISORDER_MS
-            + "ms",
-        kafka,
-        outTopic,
-        work,
-        more);
+    return rollupFlags(master, jobName, kafkaSource(kafka, inTopic), kafka, outTopic, work, more);
+  }
+
+  /**
+   * The rollup's source: a Kafka topic from its start, watermark {@link #MAX_DISORDER_MS} behind.
+   */
+  static String kafkaSource(KafkaBroker kafka, String inTopic) {
+    return "kafka://"
+        + kafka.bootstrapServers()
+        + "/"
+        + inTopic
+        + "?from=earliest&maxDisorder="
+        + MAX_DISORDER_MS
+        + "ms";
   }
 
   /** The same rollup reading {@code source} (a URI) instead of a Kafka topic. */
@@ -108,13 +108,34 @@ final class FaultJobs {
       String outTopic,
       Path work,
       String... more) {
+    return rollupFlags(
+        master,
+        jobName,
+        source,
+        kafka,
+        outTopic,
+        "file://" + work.resolve("dead-letters"),
+        2,
+        more);
+  }
+
+  /** The same rollup at {@code parallelism}, its dead letters to {@code deadLetter} (a URI). */
+  static List<String> rollupFlags(
+      String master,
+      String jobName,
+      String source,
+      KafkaBroker kafka,
+      String outTopic,
+      String deadLetter,
+      int parallelism,
+      String... more) {
     List<String> flags =
         new ArrayList<>(
             List.of(
                 "--runner=FlinkRunner",
                 "--flinkMaster=" + master,
                 "--filesToStage=" + SharedFlinkCluster.bundledJar(),
-                "--parallelism=2",
+                "--parallelism=" + parallelism,
                 "--jobName=" + jobName,
                 "--source=" + source,
                 "--sink=kafka://"
@@ -123,7 +144,7 @@ final class FaultJobs {
                     + outTopic
                     + "?delivery=exactly-once&shards=2&sinkGroup=sink-"
                     + outTopic,
-                "--deadLetter=file://" + work.resolve("dead-letters"),
+                "--deadLetter=" + deadLetter,
                 "--window=fixed:" + WINDOW_MS + "ms",
                 "--checkpointingInterval=1000",
                 "--numberOfExecutionRetries=30",

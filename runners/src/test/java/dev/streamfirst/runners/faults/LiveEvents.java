@@ -51,6 +51,7 @@ final class LiveEvents implements AutoCloseable {
   private final Writer writer;
   private final Thread thread;
   private final List<Event> sent = new ArrayList<>();
+  private final List<Event> resends = new ArrayList<>();
   private volatile boolean running = true;
   private boolean paused;
   private boolean idle;
@@ -135,6 +136,14 @@ final class LiveEvents implements AutoCloseable {
     };
   }
 
+  /**
+   * Writes a copy of each of {@code events} (sent earlier) with the next tick's messages: a
+   * re-delivery that arrives long after the original, e.g. across a job's restart.
+   */
+  synchronized void resend(List<Event> events) {
+    resends.addAll(events);
+  }
+
   /** Stops writing, once the batch in flight is acknowledged; returns when nothing is in flight. */
   synchronized void pause() throws InterruptedException {
     paused = true;
@@ -201,19 +210,18 @@ final class LiveEvents implements AutoCloseable {
           n++;
           Event event =
               new Event("e-" + n, "k" + (n % keys), System.currentTimeMillis(), (n * 7) % 100);
-          String json =
-              String.format(
-                  Locale.ROOT,
-                  "{\"id\":\"%s\",\"key\":\"%s\",\"ts\":%d,\"value\":%d}",
-                  event.id(),
-                  event.key(),
-                  event.ts(),
-                  event.value());
+          String json = json(event);
           int copies = n % 10 == 0 ? 2 : 1;
           for (int c = 0; c < copies; c++) {
             messages.add(new Message(event, json));
           }
           batch.add(event);
+        }
+        synchronized (this) {
+          for (Event copy : resends) {
+            messages.add(new Message(copy, json(copy)));
+          }
+          resends.clear();
         }
         writer.write(messages);
         synchronized (this) {
@@ -236,6 +244,17 @@ final class LiveEvents implements AutoCloseable {
         notifyAll();
       }
     }
+  }
+
+  /** The event's message: the same bytes every time, so a copy is byte for byte the original. */
+  private static String json(Event event) {
+    return String.format(
+        Locale.ROOT,
+        "{\"id\":\"%s\",\"key\":\"%s\",\"ts\":%d,\"value\":%d}",
+        event.id(),
+        event.key(),
+        event.ts(),
+        event.value());
   }
 
   private synchronized void rethrow() {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.Test;
 
@@ -153,6 +154,36 @@ public class FlinkRestTest {
       assertEquals("b", rest.jobs().get(0).id());
       assertEquals("a", rest.jobNamed("old").orElseThrow().id());
       assertTrue(rest.jobNamed("missing").isEmpty());
+    }
+  }
+
+  @Test
+  public void vertices_andSubtasks_readParallelismRecordsAndBusyTime() throws IOException {
+    try (FakeFlinkRest fake = FakeFlinkRest.start()) {
+      fake.answer(
+              "GET /jobs/j1",
+              200,
+              "{\"state\":\"RUNNING\",\"vertices\":[{\"id\":\"v1\",\"name\":\"ReadEvents\","
+                  + "\"parallelism\":2,\"maxParallelism\":128,\"metrics\":{\"read-records\":0,"
+                  + "\"write-records\":900}}]}")
+          .answer(
+              "GET /jobs/j1/vertices/v1",
+              200,
+              "{\"subtasks\":[{\"subtask\":0,\"metrics\":{\"read-records\":600,"
+                  + "\"write-records\":10,\"accumulated-busy-time\":7000,"
+                  + "\"accumulated-idle-time\":3000,\"accumulated-backpressured-time\":5}},"
+                  + "{\"subtask\":1,\"metrics\":{\"read-records\":300,\"write-records\":4,"
+                  + "\"accumulated-busy-time\":2000,\"accumulated-idle-time\":8000,"
+                  + "\"accumulated-backpressured-time\":0}}]}");
+      FlinkRest rest = FlinkRest.at(fake.address());
+
+      assertEquals(
+          List.of(new FlinkRest.Vertex("v1", "ReadEvents", 2, 128, 0, 900)), rest.vertices("j1"));
+      assertEquals(
+          List.of(
+              new FlinkRest.Subtask(0, 600, 10, 7000, 3000, 5),
+              new FlinkRest.Subtask(1, 300, 4, 2000, 8000, 0)),
+          rest.subtasks("j1", "v1"));
     }
   }
 }

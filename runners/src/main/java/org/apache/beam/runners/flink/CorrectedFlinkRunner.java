@@ -65,9 +65,11 @@ public class CorrectedFlinkRunner extends FlinkRunner {
       }
       FlinkStreamingFixes.Applied applied = FlinkStreamingFixes.applyTo(streaming);
       LOG.info(
-          "Corrected {} Beam steps (watermark after each bundle) and {} sources (resume on restore)",
+          "Corrected {} Beam steps (watermark after each bundle), {} sources (resume on restore)"
+              + " and {} impulses (same operator id at every parallelism)",
           applied.operators(),
-          applied.sources());
+          applied.sources(),
+          applied.impulses());
     }
     try {
       return env.executePipeline();
