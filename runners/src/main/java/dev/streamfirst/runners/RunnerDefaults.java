@@ -37,8 +37,9 @@ import org.apache.beam.sdk.options.StreamingOptions;
  *   <tr><td>Flink, streaming</td><td>{@code --objectReuse}; checkpoints every {@value
  *       #CHECKPOINT_INTERVAL_MS} ms ({@value #EXACTLY_ONCE_CHECKPOINT_INTERVAL_MS} ms with an
  *       exactly-once sink, whose rows wait for them),
- *       exactly once, retained on cancel; finished sources shut down</td><td>a restart loses
- *       nothing; a source that ends ({@code count=}) lets the job finish</td></tr>
+ *       exactly once, unaligned, retained on cancel; finished sources shut down</td><td>a restart
+ *       loses nothing; a slow step does not hold checkpoints back; a source that ends ({@code
+ *       count=}) lets the job finish</td></tr>
  *   <tr><td>Flink, {@code --stateBackend}</td><td>{@code hashmap} means {@code filesystem};
  *       storage in {@code .flink/checkpoints}</td><td>Flink's name for Beam's heap backend</td></tr>
  *   <tr><td>Dataflow, streaming</td><td>Streaming Engine, throughput-based autoscaling</td>
@@ -230,6 +231,15 @@ public final class RunnerDefaults {
       }
       if (!run.given("retainExternalizedCheckpointsOnCancellation")) {
         flink.setRetainExternalizedCheckpointsOnCancellation(true);
+      }
+      if (!run.given("unalignedCheckpointEnabled")
+          && "EXACTLY_ONCE".equals(flink.getCheckpointingMode())) {
+        // A slow step (a lookup, a sink) fills the network buffers in front of it; an aligned
+        // barrier waits behind all of that data, so checkpoints, and an exactly-once sink's rows
+        // with them, stall until the backlog is gone. An unaligned barrier overtakes it (the data
+        // goes into the checkpoint instead). BackpressureIT measured it: after a slow lookup
+        // recovered, the consumer lag drained in 6 s instead of 82 s (docs/reliability.md).
+        flink.setUnalignedCheckpointEnabled(true);
       }
       if (!run.given("shutdownSourcesAfterIdleMs")) {
         // Beam keeps finished sources alive when checkpointing is on, for Flink versions that

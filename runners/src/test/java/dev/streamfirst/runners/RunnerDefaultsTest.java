@@ -80,6 +80,8 @@ public class RunnerDefaultsTest {
     assertEquals("EXACTLY_ONCE", options.getCheckpointingMode());
     assertTrue(options.isExternalizedCheckpointsEnabled());
     assertTrue(options.getRetainExternalizedCheckpointsOnCancellation());
+    // Barriers overtake data held up in front of a slow step (BackpressureIT).
+    assertTrue(options.getUnalignedCheckpointEnabled());
     // A source that ends (count=) must be able to finish the job even with checkpoints on.
     assertEquals(0L, (long) options.getShutdownSourcesAfterIdleMs());
     assertEquals(RunnerDefaults.STREAMING_MAX_BUNDLE_SIZE, (long) options.getMaxBundleSize());
@@ -114,6 +116,7 @@ public class RunnerDefaultsTest {
             "--finishBundleBeforeCheckpointing=false",
             "--fasterCopy=true",
             "--objectReuse=false",
+            "--unalignedCheckpointEnabled=false",
             "--parallelism=1");
 
     assertEquals(5000L, (long) options.getCheckpointingInterval());
@@ -124,6 +127,20 @@ public class RunnerDefaultsTest {
     assertFalse(options.getFinishBundleBeforeCheckpointing());
     assertTrue(options.getFasterCopy());
     assertFalse(options.getObjectReuse());
+    assertFalse(options.getUnalignedCheckpointEnabled());
+  }
+
+  @Test
+  public void flinkStreamingAtLeastOnce_keepsAlignedCheckpoints() {
+    // Flink takes unaligned checkpoints only in exactly-once mode.
+    FlinkPipelineOptions options =
+        flink(
+            "--runner=FlinkRunner",
+            "--flinkMaster=[local]",
+            UNBOUNDED,
+            "--checkpointingMode=AT_LEAST_ONCE");
+
+    assertFalse(options.getUnalignedCheckpointEnabled());
   }
 
   @Test
