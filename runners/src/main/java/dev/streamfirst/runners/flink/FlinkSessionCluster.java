@@ -32,6 +32,10 @@ import java.util.stream.Stream;
  * savepoints) stays under {@link FlinkClusterSettings#home()}; it outlives the JVM that started it
  * until {@link #stop} is called, from this JVM or a later one via {@link #find}.
  *
+ * <p>Across hosts, each host's folder holds what that host runs: the JobManager (with or without a
+ * TaskManager, {@link FlinkClusterSettings#withoutTaskManager}), or a TaskManager that joined the
+ * JobManager of another host ({@link #joinTaskManager}).
+ *
  * <pre>{@code
  * FlinkSessionCluster cluster = FlinkSessionCluster.start(settings, Duration.ofMinutes(2));
  * // submit with --runner=FlinkRunner --flinkMaster=cluster.master()
@@ -320,7 +324,10 @@ public final class FlinkSessionCluster {
     return home.resolve("log");
   }
 
-  /** Where savepoints go unless a job asks otherwise ({@code state.savepoints.dir}). */
+  /**
+   * Where savepoints go unless a job asks otherwise ({@code state.savepoints.dir}), when the
+   * cluster was started without {@code --savepointDir}.
+   */
   public Path savepointDir() {
     return home.resolve("savepoints");
   }

@@ -95,7 +95,8 @@ public class FlinkMultiHostIT {
   @Test
   public void rollupAcrossHosts_survivesLosingAHost_everyRowCommittedOnce() throws Exception {
     long begun = System.nanoTime();
-    // The broker and the JobManager start at the same time; each takes seconds.
+    // All hosts start at once, as machines booting would: each takes seconds, and a TaskManager
+    // keeps trying to register until the JobManager answers.
     Process jobManager =
         launcher(
             "jm",
@@ -104,9 +105,12 @@ public class FlinkMultiHostIT {
             "--jobManagerOnly",
             "--port=" + REST_PORT,
             "--rpcPort=" + RPC_PORT);
+    Process tm1 = startTaskManager("tm1");
+    Process tm2 = startTaskManager("tm2");
     kafka = KafkaBroker.startAt(hosts.address("kafka"), hosts.exec("kafka", List.of()));
     await(jobManager, "jm");
-    startTaskManagers("tm1", "tm2");
+    await(tm1, "tm1");
+    await(tm2, "tm2");
 
     FlinkRest rest = FlinkRest.at(hosts.address("jm") + ":" + REST_PORT);
     List<String> taskManagers = rest.taskManagerIds();
@@ -129,7 +133,7 @@ public class FlinkMultiHostIT {
       FaultJobs.awaitCheckpointAfter(rest, jobId, Instant.EPOCH);
       assertSpread(rest.subtaskTaskManagers(jobId), Set.of(lostHost, keptHost));
 
-      Thread.sleep(6_000);
+      Thread.sleep(4_000);
       // Host tm1 fails: its cable goes, then its TaskManager dies with it.
       Instant failed = Instant.now();
       hosts.cut("tm1");
@@ -137,10 +141,13 @@ public class FlinkMultiHostIT {
       ProcessHandle process = ProcessHandle.of(lost.taskManagerPid()).orElseThrow();
       process.destroyForcibly();
       process.onExit().get(1, TimeUnit.MINUTES);
+      // The host comes back while it is still cut off; its new TaskManager can register only once
+      // the cable is back, which is after the JobManager has given the old one up.
+      Process rejoining = startTaskManager("tm1");
       awaitGone(rest, lostHost);
       Duration noticed = Duration.between(failed, Instant.now());
       hosts.restore("tm1");
-      startTaskManagers("tm1");
+      await(rejoining, "tm1");
       Instant recovered = FaultJobs.awaitCheckpointAfter(rest, jobId, failed);
       Optional<Long> restored = rest.latestRestoredCheckpoint(jobId);
       assertTrue("the job restored no checkpoint after losing a host", restored.isPresent());
@@ -212,20 +219,20 @@ public class FlinkMultiHostIT {
     }
   }
 
-  private static void startTaskManagers(String... names) throws Exception {
-    List<Process> started = new ArrayList<>();
-    for (String host : names) {
-      started.add(
-          launcher(
-              host,
-              "start-taskmanager",
-              "--jobManager=" + hosts.address("jm") + ":" + RPC_PORT,
-              "--host=" + hosts.address(host),
-              "--slots=1"));
-    }
-    for (int i = 0; i < names.length; i++) {
-      await(started.get(i), names[i]);
-    }
+  /**
+   * Starts {@code flink start-taskmanager} on a host; it ends once the JobManager accepted the
+   * TaskManager. A TaskManager that cannot reach the JobManager tries again every second (Flink
+   * backs off to 10 s and more).
+   */
+  private static Process startTaskManager(String host) throws IOException {
+    return launcher(
+        host,
+        "start-taskmanager",
+        "--jobManager=" + hosts.address("jm") + ":" + RPC_PORT,
+        "--host=" + hosts.address(host),
+        "--slots=1",
+        "-Dcluster.registration.error-delay=1000",
+        "-Dcluster.registration.max-timeout=2000");
   }
 
   /**
