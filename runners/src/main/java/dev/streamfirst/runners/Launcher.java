@@ -687,7 +687,9 @@ public final class Launcher {
     to.println("  flink start|status|stop    a local Flink session cluster (web UI on :8081);");
     to.println("                             submit with --runner=FlinkRunner");
     to.println("                             --flinkMaster=localhost:8081");
-    to.println("  flink start-taskmanager    a TaskManager in place of one that died");
+    to.println("  flink start-taskmanager    a TaskManager in place of one that died; with");
+    to.println("                             --jobManager=HOST:6123 --host=ADDR one that joins");
+    to.println("                             a JobManager on another host (see flink help)");
     to.println("  flink resume <pipeline> [--checkpointDir=dir] [--flags]");
     to.println("                             run it from its newest retained checkpoint");
   }

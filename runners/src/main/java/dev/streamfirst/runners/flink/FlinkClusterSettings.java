@@ -1,9 +1,12 @@
 package dev.streamfirst.runners.flink;
 
 import com.google.auto.value.AutoValue;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Where a local Flink session cluster keeps its state and which ports it uses: REST and web UI,
@@ -15,6 +18,11 @@ import java.util.Map;
  *         .withRestPort(8082)
  *         .withConfig("taskmanager.memory.process.size", "4g");
  * }</pre>
+ *
+ * <p>Across hosts, the JobManager's host runs with {@link #withHost} (the address the others reach
+ * it at) and, if it should run no TaskManager itself, {@link #withoutTaskManager}; each other host
+ * runs a TaskManager that {@linkplain #joining joins} it. Every host needs the same {@link
+ * #checkpointDir} and {@link #savepointDir}, on storage they all reach.
  */
 @AutoValue
 public abstract class FlinkClusterSettings {
@@ -30,11 +38,38 @@ public abstract class FlinkClusterSettings {
   /** The cluster's libraries: Flink's runtime, web UI, RocksDB and a log4j2 binding. */
   public abstract Path lib();
 
-  /** REST API and web UI port, on localhost. */
+  /** REST API and web UI port, on {@link #host()}. */
   public abstract int restPort();
 
-  /** JobManager RPC port, on localhost; TaskManagers connect to it. */
+  /** JobManager RPC port; TaskManagers connect to it. */
   public abstract int rpcPort();
+
+  /**
+   * The address other hosts and clients reach this host's processes at: the JobManager's RPC and
+   * REST address, and the TaskManager's. {@code localhost} for a cluster on one machine.
+   */
+  public abstract String host();
+
+  /** The address this host's processes listen on, if not {@link #host()} (e.g. 0.0.0.0). */
+  abstract Optional<String> bindHostOverride();
+
+  /**
+   * The JobManager's RPC address ({@code host:port}) that this host's TaskManager joins; empty for
+   * the JobManager's own host.
+   */
+  public abstract Optional<String> jobManagerAddress();
+
+  /** Whether the JobManager's host also runs a TaskManager (it does unless told otherwise). */
+  public abstract boolean localTaskManager();
+
+  /**
+   * Where checkpoints go ({@code state.checkpoints.dir}), as a URI. Every host writes and reads
+   * there, so across hosts it must be storage all of them reach.
+   */
+  public abstract String checkpointDir();
+
+  /** Where savepoints go ({@code state.savepoints.dir}), as a URI; shared like checkpoints. */
+  public abstract String savepointDir();
 
   /**
    * The first of the two ports on which the JobManager and the TaskManager serve their metrics
@@ -65,22 +100,121 @@ public abstract class FlinkClusterSettings {
 
     abstract Builder setSlots(int slots);
 
+    abstract Builder setHost(String host);
+
+    abstract Builder setBindHostOverride(String bindHost);
+
+    abstract Builder setJobManagerAddress(String address);
+
+    abstract Builder setLocalTaskManager(boolean local);
+
+    abstract Builder setCheckpointDir(String uri);
+
+    abstract Builder setSavepointDir(String uri);
+
     abstract Builder setConfig(Map<String, String> config);
 
     abstract FlinkClusterSettings build();
   }
 
-  /** Ports 8081 (REST) and 6123 (RPC), one slot per core. */
+  /**
+   * Ports 8081 (REST) and 6123 (RPC), one slot per core, on localhost, with checkpoints and
+   * savepoints in the folder.
+   */
   public static FlinkClusterSettings in(Path home, Path lib) {
+    Path folder = home.toAbsolutePath().normalize();
     return new AutoValue_FlinkClusterSettings.Builder()
-        .setHome(home.toAbsolutePath().normalize())
+        .setHome(folder)
         .setLib(lib.toAbsolutePath().normalize())
+        .setHost(LOCALHOST)
+        .setLocalTaskManager(true)
+        .setCheckpointDir(fileUri(folder.resolve("checkpoints")))
+        .setSavepointDir(fileUri(folder.resolve("savepoints")))
         .setRestPort(DEFAULT_REST_PORT)
         .setRpcPort(DEFAULT_RPC_PORT)
         .setMetricsPort(DEFAULT_METRICS_PORT)
         .setSlots(Math.max(1, Runtime.getRuntime().availableProcessors()))
         .setConfig(Map.of())
         .build();
+  }
+
+  /** The address this host's processes listen on: {@link #host()} unless set otherwise. */
+  public String bindHost() {
+    return bindHostOverride().orElse(host());
+  }
+
+  /**
+   * The address other hosts and clients reach this host at: a host name they resolve, or an IP
+   * address of this machine. Processes listen on it too, unless {@link #withBindHost} says
+   * otherwise.
+   */
+  public FlinkClusterSettings withHost(String host) {
+    return toBuilder().setHost(checkHost("withHost", host)).build();
+  }
+
+  /** The address to listen on, e.g. {@code 0.0.0.0} for all of this machine's addresses. */
+  public FlinkClusterSettings withBindHost(String bindHost) {
+    return toBuilder().setBindHostOverride(checkHost("withBindHost", bindHost)).build();
+  }
+
+  /** A JobManager host that runs no TaskManager of its own: TaskManagers join from other hosts. */
+  public FlinkClusterSettings withoutTaskManager() {
+    if (jobManagerAddress().isPresent()) {
+      throw new IllegalArgumentException(
+          "withoutTaskManager() is for the JobManager's host; these settings join the JobManager"
+              + " at "
+              + jobManagerAddress().get());
+    }
+    return toBuilder().setLocalTaskManager(false).build();
+  }
+
+  /**
+   * Settings for a TaskManager on this host that joins the JobManager at {@code address} ({@code
+   * host:port}, its RPC port, 6123 unless changed). This host runs no JobManager.
+   */
+  public FlinkClusterSettings joining(String address) {
+    if (!localTaskManager()) {
+      throw new IllegalArgumentException(
+          "joining() starts a TaskManager; these settings are for a host without one");
+    }
+    String value = address == null ? "" : address.trim();
+    int colon = value.lastIndexOf(':');
+    if (colon < 1 || colon == value.length() - 1) {
+      throw new IllegalArgumentException(
+          "joining() takes the JobManager's RPC address as host:port, e.g. 10.0.0.1:6123; got '"
+              + address
+              + "'");
+    }
+    String host = checkHost("joining", value.substring(0, colon));
+    int port;
+    try {
+      port = Integer.parseInt(value.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "joining() takes host:port with a numeric port, e.g. 10.0.0.1:6123; got '"
+              + address
+              + "'");
+    }
+    checkPort("joining", port);
+    return toBuilder().setJobManagerAddress(host + ":" + port).setRpcPort(port).build();
+  }
+
+  /**
+   * Where checkpoints go: an absolute path (across hosts, one that every host mounts, e.g. NFS) or
+   * a URI of a file system Flink has a plugin for ({@code hdfs://}, {@code s3://}, {@code gs://}).
+   */
+  public FlinkClusterSettings withCheckpointDir(String dir) {
+    return toBuilder().setCheckpointDir(checkDir("withCheckpointDir", dir)).build();
+  }
+
+  /** Where savepoints go; the same kinds of place as {@link #withCheckpointDir}. */
+  public FlinkClusterSettings withSavepointDir(String dir) {
+    return toBuilder().setSavepointDir(checkDir("withSavepointDir", dir)).build();
+  }
+
+  /** Whether checkpoints stay in this host's folder, which no other host reaches. */
+  public boolean checkpointsInFolder() {
+    return checkpointDir().equals(fileUri(home().resolve("checkpoints")));
   }
 
   public FlinkClusterSettings withRestPort(int port) {
@@ -120,6 +254,56 @@ public abstract class FlinkClusterSettings {
     Map<String, String> config = new LinkedHashMap<>(config());
     config.put(key.trim(), value);
     return toBuilder().setConfig(Map.copyOf(config)).build();
+  }
+
+  private static final String LOCALHOST = "localhost";
+
+  /** A host name (labels of letters, digits and hyphens) or an IPv4 address. */
+  private static final Pattern HOST =
+      Pattern.compile(
+          "(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+
+  private static String checkHost(String method, String host) {
+    String value = host == null ? "" : host.trim();
+    if (!HOST.matcher(value).matches()) {
+      throw new IllegalArgumentException(
+          method
+              + "() takes a host name or an IPv4 address, e.g. 10.0.0.1 or flink-jm.example.com;"
+              + " got '"
+              + host
+              + "'");
+    }
+    return value;
+  }
+
+  private static String checkDir(String method, String dir) {
+    String value = dir == null ? "" : dir.trim();
+    if (value.startsWith("/")) {
+      return fileUri(Path.of(value));
+    }
+    if (value.matches("[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+      try {
+        URI uri = new URI(value);
+        if (uri.getScheme().equals("file") && !Path.of(uri).isAbsolute()) {
+          throw new IllegalArgumentException(method + "() got a relative file URI: " + dir);
+        }
+        return uri.toString();
+      } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            method + "() got '" + dir + "', which is not a valid URI: " + e.getMessage());
+      }
+    }
+    throw new IllegalArgumentException(
+        method
+            + "() takes an absolute path (across hosts one that every host mounts, e.g. NFS) or a"
+            + " URI such as hdfs://namenode/flink/checkpoints or s3://bucket/checkpoints; got '"
+            + dir
+            + "'");
+  }
+
+  /** The same URI whether the directory exists yet or not (a Path's URI ends in / if it does). */
+  private static String fileUri(Path path) {
+    return path.toAbsolutePath().normalize().toUri().toString().replaceAll("(?<!:/)/+$", "");
   }
 
   private static int checkPort(String method, int port) {

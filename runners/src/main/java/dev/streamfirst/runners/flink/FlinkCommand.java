@@ -100,19 +100,18 @@ public final class FlinkCommand {
         settings = settings.withRestPort(parseInt(flag));
       } else if (flag.startsWith("--rpcPort=")) {
         settings = settings.withRpcPort(parseInt(flag));
-      } else if (flag.startsWith("--metricsPort=")) {
-        settings = settings.withMetricsPort(parseInt(flag));
-      } else if (flag.startsWith("--slots=")) {
-        settings = settings.withSlots(parseInt(flag));
-      } else if (flag.startsWith("-D") && flag.contains("=")) {
-        int eq = flag.indexOf('=');
-        settings = settings.withConfig(flag.substring(2, eq), flag.substring(eq + 1));
+      } else if (flag.equals("--jobManagerOnly")) {
+        settings = settings.withoutTaskManager();
       } else {
-        throw new IllegalArgumentException("unknown flag for 'flink start': " + flag);
+        settings = hostFlag(settings, flag, "start");
       }
     }
     out.println(
-        "Starting a Flink session cluster (JobManager and TaskManager) in " + home + " ...");
+        "Starting a Flink session cluster ("
+            + (settings.localTaskManager() ? "JobManager and TaskManager" : "JobManager only")
+            + ") in "
+            + home
+            + " ...");
     long begun = System.nanoTime();
     FlinkSessionCluster cluster = FlinkSessionCluster.start(settings, START_TIMEOUT);
     out.printf(
@@ -120,24 +119,103 @@ public final class FlinkCommand {
         "Flink session cluster up in %.1f s: web UI and REST at %s%n",
         (System.nanoTime() - begun) / 1e9,
         cluster.rest().uri());
-    out.printf(
-        Locale.ROOT,
-        "  JobManager pid %d, TaskManager pid %d, %d slots; logs in %s%n",
-        cluster.jobManagerPid(),
-        cluster.taskManagerPid(),
-        settings.slots(),
-        cluster.logDir());
+    if (cluster.hasTaskManager()) {
+      out.printf(
+          Locale.ROOT,
+          "  JobManager pid %d, TaskManager pid %d, %d slots; logs in %s%n",
+          cluster.jobManagerPid(),
+          cluster.taskManagerPid(),
+          settings.slots(),
+          cluster.logDir());
+    } else {
+      out.printf(
+          Locale.ROOT,
+          "  JobManager pid %d, no TaskManager yet; logs in %s%n",
+          cluster.jobManagerPid(),
+          cluster.logDir());
+    }
+    if (!settings.localTaskManager() || !settings.host().equals("localhost")) {
+      out.println(
+          "  add a TaskManager on another host: ./streamfirst flink start-taskmanager"
+              + " --jobManager="
+              + settings.host()
+              + ":"
+              + settings.rpcPort()
+              + " --host=<that host's address> --checkpointDir="
+              + displayDir(settings.checkpointDir())
+              + " --savepointDir="
+              + displayDir(settings.savepointDir()));
+      if (settings.checkpointsInFolder()) {
+        out.println(
+            "  warning: checkpoints stay in "
+                + home
+                + ", which other hosts do not reach; give every host the same --checkpointDir"
+                + " and --savepointDir on shared storage (NFS, HDFS, S3, GCS)");
+      }
+    }
     out.println(
         "  submit: ./streamfirst run rollup --runner=FlinkRunner --flinkMaster="
             + cluster.master()
             + " ...");
     out.printf(
         Locale.ROOT,
-        "  metrics for Prometheus: http://localhost:%d/metrics and http://localhost:%d/metrics%n",
+        "  metrics for Prometheus: http://%s:%d/metrics and http://%s:%d/metrics%n",
+        settings.host(),
         settings.metricsPort(),
+        settings.host(),
         settings.metricsPort() + 1);
     out.println("  stop:   ./streamfirst flink stop");
     return OK;
+  }
+
+  /** The flags that {@code start} and {@code start-taskmanager --jobManager} share. */
+  private static FlinkClusterSettings hostFlag(
+      FlinkClusterSettings settings, String flag, String command) {
+    try {
+      return applyHostFlag(settings, flag, command);
+    } catch (IllegalArgumentException e) {
+      if (!flag.startsWith("--")
+          || e.getMessage().startsWith("unknown flag")
+          || e.getMessage().startsWith("--")) {
+        throw e;
+      }
+      // The settings' message names their method; a user typed the flag.
+      throw new IllegalArgumentException(
+          flag.substring(0, flag.indexOf('=') < 0 ? flag.length() : flag.indexOf('='))
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private static FlinkClusterSettings applyHostFlag(
+      FlinkClusterSettings settings, String flag, String command) {
+    if (flag.startsWith("--host=")) {
+      return settings.withHost(value(flag));
+    } else if (flag.startsWith("--bindHost=")) {
+      return settings.withBindHost(value(flag));
+    } else if (flag.startsWith("--checkpointDir=")) {
+      return settings.withCheckpointDir(value(flag));
+    } else if (flag.startsWith("--savepointDir=")) {
+      return settings.withSavepointDir(value(flag));
+    } else if (flag.startsWith("--metricsPort=")) {
+      return settings.withMetricsPort(parseInt(flag));
+    } else if (flag.startsWith("--slots=")) {
+      return settings.withSlots(parseInt(flag));
+    } else if (flag.startsWith("-D") && flag.contains("=")) {
+      int eq = flag.indexOf('=');
+      return settings.withConfig(flag.substring(2, eq), flag.substring(eq + 1));
+    }
+    throw new IllegalArgumentException("unknown flag for 'flink " + command + "': " + flag);
+  }
+
+  private static String value(String flag) {
+    return flag.substring(flag.indexOf('=') + 1);
+  }
+
+  /** A {@code file:} URI as the path it names, as a user would type it. */
+  private static String displayDir(String uri) {
+    return uri.startsWith("file:") ? Path.of(java.net.URI.create(uri)).toString() : uri;
   }
 
   private int stop() {
@@ -162,6 +240,19 @@ public final class FlinkCommand {
       return NOT_RUNNING;
     }
     FlinkSessionCluster cluster = found.get();
+    if (!cluster.hasJobManager()) {
+      out.println(
+          "A Flink TaskManager (pid "
+              + cluster.taskManagerPid()
+              + ") started from "
+              + home
+              + (cluster.isTaskManagerAlive() ? " runs" : " is down")
+              + "; it joined the JobManager whose web UI is at "
+              + cluster.rest().uri()
+              + ". Logs: "
+              + cluster.logDir());
+      return cluster.isTaskManagerAlive() ? OK : NOT_RUNNING;
+    }
     Optional<JsonNode> overview = cluster.overview();
     if (cluster.isJobManagerAlive() && !cluster.isTaskManagerAlive() && overview.isPresent()) {
       out.println(
@@ -266,8 +357,14 @@ public final class FlinkCommand {
   }
 
   private int startTaskManager(List<String> args) throws IOException {
+    if (args.stream().anyMatch(a -> a.startsWith("--jobManager="))) {
+      return joinTaskManager(args);
+    }
     if (!args.isEmpty()) {
-      throw new IllegalArgumentException("'flink start-taskmanager' takes no arguments");
+      throw new IllegalArgumentException(
+          "'flink start-taskmanager' without --jobManager=<host:port> replaces this project's"
+              + " own TaskManager and takes no flags; got "
+              + args.get(0));
     }
     FlinkSessionCluster cluster =
         FlinkSessionCluster.find(home)
@@ -287,6 +384,53 @@ public final class FlinkCommand {
             + " checkpoint%n",
         replaced.taskManagerPid(),
         (System.nanoTime() - begun) / 1e9);
+    return OK;
+  }
+
+  /** {@code start-taskmanager --jobManager=host:port --host=<address> ...}: another host. */
+  private int joinTaskManager(List<String> args) throws IOException {
+    FlinkClusterSettings settings = FlinkClusterSettings.in(home, lib);
+    boolean hostGiven = false;
+    for (String flag : args) {
+      if (flag.startsWith("--jobManager=")) {
+        settings = settings.joining(value(flag));
+      } else if (flag.startsWith("--port=")) {
+        settings = settings.withRestPort(parseInt(flag));
+      } else {
+        hostGiven |= flag.startsWith("--host=");
+        settings = hostFlag(settings, flag, "start-taskmanager");
+      }
+    }
+    if (!hostGiven) {
+      throw new IllegalArgumentException(
+          "'flink start-taskmanager --jobManager=...' needs --host=<address>: the address of this"
+              + " host that the JobManager and the other TaskManagers reach it at");
+    }
+    if (settings.checkpointsInFolder()) {
+      out.println(
+          "warning: no --checkpointDir: this TaskManager writes checkpoints to "
+              + home
+              + ", which the JobManager's host does not reach; give every host the same"
+              + " --checkpointDir and --savepointDir on shared storage");
+    }
+    String jobManager = settings.jobManagerAddress().orElseThrow();
+    out.println(
+        "Starting a TaskManager on "
+            + settings.host()
+            + " that joins the JobManager at "
+            + jobManager
+            + " ...");
+    long begun = System.nanoTime();
+    FlinkSessionCluster joined = FlinkSessionCluster.joinTaskManager(settings, START_TIMEOUT);
+    out.printf(
+        Locale.ROOT,
+        "TaskManager pid %d with %d slot(s) joined %s in %.1f s; logs in %s%n",
+        joined.taskManagerPid(),
+        settings.slots(),
+        jobManager,
+        (System.nanoTime() - begun) / 1e9,
+        joined.logDir());
+    out.println("  stop it: ./streamfirst flink stop");
     return OK;
   }
 
@@ -318,11 +462,23 @@ public final class FlinkCommand {
     to.println(
         "                            start a JobManager and a TaskManager; web UI on --port,"
             + " Prometheus metrics on --metricsPort and the port after it");
+    to.println(
+        "        [--host=ADDR] [--bindHost=ADDR] [--jobManagerOnly] [--checkpointDir=DIR]"
+            + " [--savepointDir=DIR]");
+    to.println(
+        "                            across hosts: the address others reach this host at, what"
+            + " to listen on, no local TaskManager, storage every host reaches");
     to.println("  status                    whether it is up, its slots and its jobs");
     to.println("  stop                      stop both processes");
     to.println("  stop-job <job-id> [--drain] [--savepointDir=/abs/dir]");
     to.println("                            stop a streaming job with a savepoint, for an upgrade");
     to.println("  start-taskmanager         start a TaskManager in place of one that died");
+    to.println(
+        "  start-taskmanager --jobManager=HOST:6123 --host=ADDR [--slots=N]"
+            + " [--checkpointDir=DIR] [--savepointDir=DIR] [--bindHost=ADDR] [-Dkey=value]");
+    to.println(
+        "                            start a TaskManager on this host that joins a JobManager on"
+            + " another one");
     to.println("  resume <pipeline> [--checkpointDir=/abs/dir] [pipeline flags]");
     to.println(
         "                            run a pipeline from the newest retained checkpoint (after"

@@ -273,6 +273,35 @@ public final class FlinkRest {
             Instant.ofEpochMilli(latest.path("latest_ack_timestamp").asLong())));
   }
 
+  /**
+   * The checkpoint the job last restored its state from after a failure or a restart (not a
+   * savepoint it was submitted with), if it has restored one.
+   */
+  public Optional<Long> latestRestoredCheckpoint(String jobId) throws IOException {
+    JsonNode restored = get("jobs/" + jobId + "/checkpoints").path("latest").path("restored");
+    if (!restored.has("id") || restored.path("is_savepoint").asBoolean(false)) {
+      return Optional.empty();
+    }
+    return Optional.of(restored.path("id").asLong());
+  }
+
+  /**
+   * Where a job's parallel subtasks run: per step (job vertex) name, the id of the TaskManager of
+   * each subtask, in subtask order ({@code ""} for one not deployed).
+   */
+  public Map<String, List<String>> subtaskTaskManagers(String jobId) throws IOException {
+    Map<String, List<String>> placement = new TreeMap<>();
+    for (JsonNode vertex : get("jobs/" + jobId).path("vertices")) {
+      List<String> taskManagers = new ArrayList<>();
+      for (JsonNode subtask :
+          get("jobs/" + jobId + "/vertices/" + vertex.path("id").asText()).path("subtasks")) {
+        taskManagers.add(subtask.path("taskmanager-id").asText(""));
+      }
+      placement.put(vertex.path("name").asText(), taskManagers);
+    }
+    return placement;
+  }
+
   /** Cancels a job without a savepoint. */
   public void cancel(String jobId) throws IOException {
     send(

@@ -32,6 +32,10 @@ import java.util.stream.Stream;
  * savepoints) stays under {@link FlinkClusterSettings#home()}; it outlives the JVM that started it
  * until {@link #stop} is called, from this JVM or a later one via {@link #find}.
  *
+ * <p>Across hosts, each host's folder holds what that host runs: the JobManager (with or without a
+ * TaskManager, {@link FlinkClusterSettings#withoutTaskManager}), or a TaskManager that joined the
+ * JobManager of another host ({@link #joinTaskManager}).
+ *
  * <pre>{@code
  * FlinkSessionCluster cluster = FlinkSessionCluster.start(settings, Duration.ofMinutes(2));
  * // submit with --runner=FlinkRunner --flinkMaster=cluster.master()
@@ -48,15 +52,29 @@ public final class FlinkSessionCluster {
   private static final String STATE_FILE = "cluster.properties";
   private static final Duration POLL_EVERY = Duration.ofMillis(250);
 
+  /** What a TaskManager logs once the JobManager's resource manager has accepted it. */
+  static final String REGISTERED = "Successful registration at resource manager";
+
   private final Path home;
+  private final String restHost;
   private final int restPort;
   private final long jobManagerPid;
   private final long taskManagerPid;
   private final Instant started;
 
+  /**
+   * @param jobManagerPid 0 on a host that only runs a TaskManager
+   * @param taskManagerPid 0 on a JobManager host without a TaskManager
+   */
   private FlinkSessionCluster(
-      Path home, int restPort, long jobManagerPid, long taskManagerPid, Instant started) {
+      Path home,
+      String restHost,
+      int restPort,
+      long jobManagerPid,
+      long taskManagerPid,
+      Instant started) {
     this.home = home;
+    this.restHost = restHost;
     this.restPort = restPort;
     this.jobManagerPid = jobManagerPid;
     this.taskManagerPid = taskManagerPid;
@@ -72,6 +90,12 @@ public final class FlinkSessionCluster {
    */
   public static FlinkSessionCluster start(FlinkClusterSettings settings, Duration timeout)
       throws IOException {
+    if (settings.jobManagerAddress().isPresent()) {
+      throw new IllegalArgumentException(
+          "these settings join the JobManager at "
+              + settings.jobManagerAddress().get()
+              + "; start their TaskManager with joinTaskManager()");
+    }
     Path home = settings.home();
     Optional<FlinkSessionCluster> existing = find(home);
     if (existing.isPresent()) {
@@ -90,24 +114,38 @@ public final class FlinkSessionCluster {
       existing.get().stop(Duration.ofSeconds(10));
     }
     requireLibraries(settings.lib());
-    requireFreePort(settings.restPort(), "REST/web UI", "--port");
-    requireFreePort(settings.rpcPort(), "JobManager RPC", "--rpcPort");
-    requireFreePort(settings.metricsPort(), "Prometheus metrics", "--metricsPort");
-    requireFreePort(settings.metricsPort() + 1, "Prometheus metrics", "--metricsPort");
+    String bind = settings.bindHost();
+    requireLocalAddress(bind, settings.bindHostOverride().isPresent() ? "--bindHost" : "--host");
+    requireFreePort(bind, settings.restPort(), "REST/web UI", "--port");
+    requireFreePort(
+        jobManagerBindHost(settings), settings.rpcPort(), "JobManager RPC", "--rpcPort");
+    requireFreePort(bind, settings.metricsPort(), "Prometheus metrics", "--metricsPort");
+    requireFreePort(bind, settings.metricsPort() + 1, "Prometheus metrics", "--metricsPort");
 
-    Path conf = home.resolve("conf");
     Path logs = home.resolve("log");
-    for (String dir :
-        List.of("conf", "log", "tmp", "blob", "web", "plugins", "checkpoints", "savepoints")) {
-      Files.createDirectories(home.resolve(dir));
-    }
-    Files.writeString(conf.resolve("config.yaml"), configYaml(settings), StandardCharsets.UTF_8);
-    try (InputStream log4j =
-        FlinkSessionCluster.class.getResourceAsStream("log4j-cluster.properties")) {
-      Files.copy(log4j, conf.resolve("log4j.properties"), StandardCopyOption.REPLACE_EXISTING);
-    }
+    writeConfiguration(settings);
 
     Instant begun = Instant.now();
+    if (!settings.localTaskManager()) {
+      List<List<String>> jm;
+      try {
+        jm = resourceParams(settings, "GET_JM_RESOURCE_PARAMS");
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
+      Process jobManager = launch(settings, "jobmanager", JOB_MANAGER_CLASS, jm);
+      FlinkSessionCluster cluster =
+          new FlinkSessionCluster(
+              home, settings.host(), settings.restPort(), jobManager.pid(), 0, begun);
+      cluster.save();
+      try {
+        cluster.awaitSlots(0, begun.plus(timeout), logs);
+      } catch (IOException | RuntimeException e) {
+        cluster.stop(Duration.ofSeconds(10));
+        throw e;
+      }
+      return cluster;
+    }
     // Each answer takes a JVM start; ask for both at once.
     CompletableFuture<List<List<String>>> tmParams =
         CompletableFuture.supplyAsync(() -> resourceParams(settings, "GET_TM_RESOURCE_PARAMS"));
@@ -129,7 +167,7 @@ public final class FlinkSessionCluster {
     Process taskManager = launch(settings, "taskmanager", TASK_MANAGER_CLASS, tm);
     FlinkSessionCluster cluster =
         new FlinkSessionCluster(
-            home, settings.restPort(), jobManager.pid(), taskManager.pid(), begun);
+            home, settings.host(), settings.restPort(), jobManager.pid(), taskManager.pid(), begun);
     cluster.save();
     try {
       cluster.awaitSlots(settings.slots(), begun.plus(timeout), logs);
@@ -138,6 +176,106 @@ public final class FlinkSessionCluster {
       throw e;
     }
     return cluster;
+  }
+
+  /**
+   * Starts a TaskManager on this host that joins the JobManager at {@link
+   * FlinkClusterSettings#jobManagerAddress()} (another host), and returns once the JobManager has
+   * accepted it. Its folder holds only the TaskManager; {@link #stop} stops it.
+   *
+   * <pre>{@code
+   * FlinkSessionCluster.joinTaskManager(
+   *     FlinkClusterSettings.in(home, lib).joining("10.0.0.1:6123").withHost("10.0.0.2")
+   *         .withCheckpointDir("/mnt/flink/checkpoints"), Duration.ofMinutes(2));
+   * }</pre>
+   *
+   * @throws IllegalStateException if a TaskManager from the same folder still runs, or the host's
+   *     address is not one of this machine's
+   * @throws IOException if it exits or is not accepted in time (with the end of its log)
+   */
+  public static FlinkSessionCluster joinTaskManager(FlinkClusterSettings settings, Duration timeout)
+      throws IOException {
+    String jobManager =
+        settings
+            .jobManagerAddress()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "joinTaskManager() needs the JobManager's address: settings.joining("
+                            + "\"host:port\")"));
+    Path home = settings.home();
+    Optional<FlinkSessionCluster> existing = find(home);
+    if (existing.isPresent()) {
+      if (existing.get().isAlive()) {
+        throw new IllegalStateException(
+            "a Flink "
+                + (existing.get().jobManagerPid > 0 ? "cluster" : "TaskManager")
+                + " from "
+                + home
+                + " still runs (pid "
+                + (existing.get().jobManagerPid > 0
+                    ? existing.get().jobManagerPid
+                    : existing.get().taskManagerPid)
+                + "); stop it first: ./streamfirst flink stop");
+      }
+      existing.get().stop(Duration.ofSeconds(10));
+    }
+    requireLibraries(settings.lib());
+    String bind = settings.bindHost();
+    requireLocalAddress(bind, settings.bindHostOverride().isPresent() ? "--bindHost" : "--host");
+    writeConfiguration(settings);
+    Instant begun = Instant.now();
+    List<List<String>> resources;
+    try {
+      resources = resourceParams(settings, "GET_TM_RESOURCE_PARAMS");
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    // The host in the id tells in the JobManager's lists which host a TaskManager runs on.
+    String id = "taskmanager-" + settings.host() + "-" + begun.toEpochMilli();
+    List<String> dynamic = new ArrayList<>(resources.get(1));
+    dynamic.addAll(List.of("-D", "taskmanager.resource-id=" + id));
+    Process taskManager =
+        launch(settings, id, TASK_MANAGER_CLASS, List.of(resources.get(0), dynamic));
+    String jobManagerHost = jobManager.substring(0, jobManager.lastIndexOf(':'));
+    FlinkSessionCluster joined =
+        new FlinkSessionCluster(
+            home, jobManagerHost, settings.restPort(), 0, taskManager.pid(), begun);
+    joined.save();
+    Path log = joined.logDir().resolve(id + ".log");
+    Instant deadline = begun.plus(timeout);
+    while (!logged(log, REGISTERED)) {
+      if (!taskManager.isAlive()) {
+        joined.stop(Duration.ofSeconds(1));
+        throw new IOException(
+            "the Flink TaskManager exited while joining the JobManager at "
+                + jobManager
+                + "; the end of its log:\n"
+                + tail(log, joined.logDir().resolve(id + ".out")));
+      }
+      if (Instant.now().isAfter(deadline)) {
+        joined.stop(Duration.ofSeconds(10));
+        throw new IOException(
+            "the Flink TaskManager was not accepted by the JobManager at "
+                + jobManager
+                + " within "
+                + timeout
+                + " (is that address reachable from here, and does the JobManager reach this host"
+                + " at "
+                + settings.host()
+                + "?); its log is "
+                + log
+                + ":\n"
+                + tail(log));
+      }
+      try {
+        Thread.sleep(POLL_EVERY.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for the TaskManager to join", e);
+      }
+    }
+    return joined;
   }
 
   /** The cluster last started from {@code home}, if its state file is there (alive or not). */
@@ -152,6 +290,7 @@ public final class FlinkSessionCluster {
       return Optional.of(
           new FlinkSessionCluster(
               home.toAbsolutePath().normalize(),
+              p.getProperty("rest.host", "localhost"),
               Integer.parseInt(p.getProperty("rest.port")),
               Long.parseLong(p.getProperty("jobmanager.pid")),
               Long.parseLong(p.getProperty("taskmanager.pid")),
@@ -161,9 +300,12 @@ public final class FlinkSessionCluster {
     }
   }
 
-  /** {@code localhost:<port>}: what {@code --flinkMaster} takes. */
+  /**
+   * {@code <host>:<port>} of the JobManager's REST API ({@code localhost:8081} on one machine):
+   * what {@code --flinkMaster} takes.
+   */
   public String master() {
-    return "localhost:" + restPort;
+    return restHost + ":" + restPort;
   }
 
   public int restPort() {
@@ -182,7 +324,10 @@ public final class FlinkSessionCluster {
     return home.resolve("log");
   }
 
-  /** Where savepoints go unless a job asks otherwise ({@code state.savepoints.dir}). */
+  /**
+   * Where savepoints go unless a job asks otherwise ({@code state.savepoints.dir}), when the
+   * cluster was started without {@code --savepointDir}.
+   */
   public Path savepointDir() {
     return home.resolve("savepoints");
   }
@@ -199,9 +344,20 @@ public final class FlinkSessionCluster {
     return started;
   }
 
-  /** Whether both processes still run. */
+  /** Whether this host runs a JobManager (not only a TaskManager that joined another host's). */
+  public boolean hasJobManager() {
+    return jobManagerPid > 0;
+  }
+
+  /** Whether this host runs a TaskManager (a JobManager's host may run none). */
+  public boolean hasTaskManager() {
+    return taskManagerPid > 0;
+  }
+
+  /** Whether the processes this folder started all still run. */
   public boolean isAlive() {
-    return ours(jobManagerPid).isPresent() && ours(taskManagerPid).isPresent();
+    return (!hasJobManager() || ours(jobManagerPid).isPresent())
+        && (!hasTaskManager() || ours(taskManagerPid).isPresent());
   }
 
   /** The cluster overview from its REST API, or empty when it does not answer. */
@@ -255,6 +411,14 @@ public final class FlinkSessionCluster {
    * @throws IOException if the new TaskManager fails to come up (with the end of its log)
    */
   public FlinkSessionCluster startTaskManager(Path lib, Duration timeout) throws IOException {
+    if (!hasJobManager()) {
+      throw new IllegalStateException(
+          "the Flink TaskManager from "
+              + home
+              + " joined the JobManager on another host; start it again as it was started:"
+              + " ./streamfirst flink start-taskmanager --jobManager=<host:port> --host=<address>"
+              + " ...");
+    }
     if (ours(jobManagerPid).isEmpty()) {
       throw new IllegalStateException(
           "the JobManager (pid "
@@ -289,7 +453,8 @@ public final class FlinkSessionCluster {
     Process taskManager =
         launch(settings, id, TASK_MANAGER_CLASS, List.of(resources.get(0), dynamic));
     FlinkSessionCluster cluster =
-        new FlinkSessionCluster(home, restPort, jobManagerPid, taskManager.pid(), started);
+        new FlinkSessionCluster(
+            home, restHost, restPort, jobManagerPid, taskManager.pid(), started);
     cluster.save();
     Instant deadline = begun.plus(timeout);
     FlinkRest rest = rest();
@@ -320,16 +485,19 @@ public final class FlinkSessionCluster {
 
   /** Whether the JobManager runs (the TaskManager may have died). */
   public boolean isJobManagerAlive() {
-    return ours(jobManagerPid).isPresent();
+    return hasJobManager() && ours(jobManagerPid).isPresent();
   }
 
   /** Whether the TaskManager runs. */
   public boolean isTaskManagerAlive() {
-    return ours(taskManagerPid).isPresent();
+    return hasTaskManager() && ours(taskManagerPid).isPresent();
   }
 
   /** The process with this pid, if it is one of this cluster's (its command names our folder). */
   private Optional<ProcessHandle> ours(long pid) {
+    if (pid <= 0) {
+      return Optional.empty();
+    }
     return ProcessHandle.of(pid)
         .filter(ProcessHandle::isAlive)
         .filter(p -> p.info().commandLine().map(c -> c.contains(home.toString())).orElse(false));
@@ -337,6 +505,7 @@ public final class FlinkSessionCluster {
 
   private void save() throws IOException {
     Properties p = new Properties();
+    p.setProperty("rest.host", restHost);
     p.setProperty("rest.port", Integer.toString(restPort));
     p.setProperty("jobmanager.pid", Long.toString(jobManagerPid));
     p.setProperty("taskmanager.pid", Long.toString(taskManagerPid));
@@ -346,10 +515,11 @@ public final class FlinkSessionCluster {
     }
   }
 
+  /** Waits until the REST API answers and, if {@code slots > 0}, lists that many slots. */
   private void awaitSlots(int slots, Instant deadline, Path logs) throws IOException {
     FlinkRest rest = rest();
     while (true) {
-      for (String role : List.of("jobmanager", "taskmanager")) {
+      for (String role : slots > 0 ? List.of("jobmanager", "taskmanager") : List.of("jobmanager")) {
         long pid = role.equals("jobmanager") ? jobManagerPid : taskManagerPid;
         if (ours(pid).isEmpty()) {
           throw new IOException(
@@ -363,16 +533,17 @@ public final class FlinkSessionCluster {
       }
       Optional<JsonNode> overview = rest.overview();
       if (overview.isPresent()
-          && overview.get().path("taskmanagers").asInt() >= 1
-          && overview.get().path("slots-total").asInt() >= slots) {
+          && (slots == 0
+              || overview.get().path("taskmanagers").asInt() >= 1
+                  && overview.get().path("slots-total").asInt() >= slots)) {
         return;
       }
       if (Instant.now().isAfter(deadline)) {
         throw new IOException(
-            "the Flink cluster did not come up in time (no TaskManager with "
-                + slots
-                + " slots registered at "
-                + rest.uri()
+            "the Flink cluster did not come up in time ("
+                + (slots == 0
+                    ? "its REST API does not answer at " + rest.uri()
+                    : "no TaskManager with " + slots + " slots registered at " + rest.uri())
                 + "); logs are in "
                 + logs);
       }
@@ -385,16 +556,43 @@ public final class FlinkSessionCluster {
     }
   }
 
-  private static String configYaml(FlinkClusterSettings s) {
+  private static void writeConfiguration(FlinkClusterSettings settings) throws IOException {
+    Path home = settings.home();
+    Path conf = home.resolve("conf");
+    for (String dir : List.of("conf", "log", "tmp", "blob", "web", "plugins")) {
+      Files.createDirectories(home.resolve(dir));
+    }
+    for (String dir : List.of(settings.checkpointDir(), settings.savepointDir())) {
+      if (dir.startsWith("file:")) {
+        Files.createDirectories(Path.of(java.net.URI.create(dir)));
+      }
+    }
+    Files.writeString(
+        conf.resolve("config.yaml"), configYaml(configuration(settings)), StandardCharsets.UTF_8);
+    try (InputStream log4j =
+        FlinkSessionCluster.class.getResourceAsStream("log4j-cluster.properties")) {
+      Files.copy(log4j, conf.resolve("log4j.properties"), StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /**
+   * The Flink configuration this host's processes get. Addresses: the JobManager's RPC and REST
+   * address is where others reach it ({@link FlinkClusterSettings#host()} on its own host, the
+   * address joined on another), the TaskManager advertises {@code host} for RPC and data exchange,
+   * and every process listens on {@link FlinkClusterSettings#bindHost()}.
+   */
+  static Map<String, String> configuration(FlinkClusterSettings s) {
     Path home = s.home();
     Map<String, String> config = new TreeMap<>();
-    config.put("jobmanager.rpc.address", "localhost");
+    String jobManagerHost =
+        s.jobManagerAddress().map(a -> a.substring(0, a.lastIndexOf(':'))).orElse(s.host());
+    config.put("jobmanager.rpc.address", jobManagerHost);
     config.put("jobmanager.rpc.port", Integer.toString(s.rpcPort()));
-    config.put("jobmanager.bind-host", "localhost");
-    config.put("taskmanager.bind-host", "localhost");
-    config.put("taskmanager.host", "localhost");
-    config.put("rest.address", "localhost");
-    config.put("rest.bind-address", "localhost");
+    config.put("jobmanager.bind-host", jobManagerBindHost(s));
+    config.put("taskmanager.bind-host", s.bindHost());
+    config.put("taskmanager.host", s.host());
+    config.put("rest.address", jobManagerHost);
+    config.put("rest.bind-address", s.bindHost());
     config.put("rest.port", Integer.toString(s.restPort()));
     config.put("jobmanager.memory.process.size", "1024m");
     config.put("taskmanager.memory.process.size", "2048m");
@@ -407,8 +605,10 @@ public final class FlinkSessionCluster {
     config.put("taskmanager.numberOfTaskSlots", Integer.toString(s.slots()));
     config.put("parallelism.default", Integer.toString(s.slots()));
     config.put("state.backend.type", "hashmap");
-    config.put("state.checkpoints.dir", home.resolve("checkpoints").toUri().toString());
-    config.put("state.savepoints.dir", home.resolve("savepoints").toUri().toString());
+    // A TaskManager writes its part of each checkpoint to the directory of its own configuration,
+    // the JobManager the metadata to its own: across hosts they must name the same storage.
+    config.put("state.checkpoints.dir", s.checkpointDir());
+    config.put("state.savepoints.dir", s.savepointDir());
     config.put("io.tmp.dirs", home.resolve("tmp").toString());
     config.put("blob.storage.directory", home.resolve("blob").toString());
     config.put("web.tmp.dir", home.resolve("web").toString());
@@ -424,6 +624,21 @@ public final class FlinkSessionCluster {
         "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
     config.put("metrics.reporter.prom.port", s.metricsPort() + "-" + (s.metricsPort() + 1));
     config.putAll(s.config());
+    return config;
+  }
+
+  /**
+   * Where the JobManager's RPC and blob server listen. Flink's REST handler uploads a submitted
+   * job's files to the blob server at {@code localhost}, so a JobManager that other hosts reach
+   * listens on every address (its REST API still only on {@link FlinkClusterSettings#bindHost()}).
+   */
+  static String jobManagerBindHost(FlinkClusterSettings s) {
+    String bind = s.bindHost();
+    boolean loopback = bind.equals("localhost") || bind.startsWith("127.");
+    return loopback ? bind : "0.0.0.0";
+  }
+
+  private static String configYaml(Map<String, String> config) {
     StringBuilder yaml =
         new StringBuilder("# Generated by ./streamfirst flink start; edits are overwritten.\n");
     config.forEach(
@@ -523,8 +738,30 @@ public final class FlinkSessionCluster {
     }
   }
 
-  private static void requireFreePort(int port, String what, String flag) {
-    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+  /** Refuses an address that no interface of this machine has: nothing could listen on it. */
+  private static void requireLocalAddress(String address, String flag) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(address))) {
+      socket.setReuseAddress(true);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          flag
+              + "="
+              + address
+              + " is not an address of this machine ("
+              + e.getMessage()
+              + "); give one of its own addresses (see 'ip addr'), or --bindHost=0.0.0.0 to listen"
+              + " on all of them");
+    }
+  }
+
+  private static void requireFreePort(String address, int port, String what, String flag) {
+    InetAddress bind;
+    try {
+      bind = InetAddress.getByName(address);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot resolve " + address + ": " + e.getMessage());
+    }
+    try (ServerSocket socket = new ServerSocket(port, 1, bind)) {
       socket.setReuseAddress(true);
     } catch (IOException e) {
       throw new IllegalStateException(
@@ -535,6 +772,15 @@ public final class FlinkSessionCluster {
               + ") is taken, maybe by another Flink cluster; choose another with "
               + flag
               + "=<port>");
+    }
+  }
+
+  private static boolean logged(Path log, String line) {
+    try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
+      return lines.anyMatch(l -> l.contains(line));
+    } catch (IOException | UncheckedIOException e) {
+      // Not written yet.
+      return false;
     }
   }
 

@@ -105,4 +105,39 @@ public class FlinkCommandTest {
     assertThat(err(), containsString("unknown flink command 'restart'"));
     assertThat(err(), containsString("usage: ./streamfirst flink <command>"));
   }
+
+  @Test
+  public void startTaskManager_joiningWithoutHost_saysWhichAddressItNeeds() {
+    assertEquals(FlinkCommand.USAGE, run("start-taskmanager", "--jobManager=10.0.0.1:6123"));
+    assertThat(err(), containsString("needs --host=<address>"));
+  }
+
+  @Test
+  public void startTaskManager_withFlagsButNoJobManager_isAUsageError() {
+    assertEquals(FlinkCommand.USAGE, run("start-taskmanager", "--host=10.0.0.2"));
+    assertThat(err(), containsString("without --jobManager=<host:port>"));
+  }
+
+  @Test
+  public void startTaskManager_onAnAddressNotOfThisMachine_saysSo() {
+    Path lib = tmp.getRoot().toPath().resolve("runners/flink-cluster/target/lib");
+    try {
+      Files.createDirectories(lib);
+      Files.writeString(lib.resolve("flink-runtime-1.19.0.jar"), "");
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    // 203.0.113.0/24 is for documentation: no machine has such an address.
+    assertEquals(
+        FlinkCommand.FAILED,
+        run("start-taskmanager", "--jobManager=10.0.0.1:6123", "--host=203.0.113.77"));
+    assertThat(err(), containsString("--host=203.0.113.77 is not an address of this machine"));
+  }
+
+  @Test
+  public void start_withARelativeCheckpointDir_isAUsageError() {
+    assertEquals(FlinkCommand.USAGE, run("start", "--checkpointDir=shared/checkpoints"));
+    assertThat(
+        err(), containsString("--checkpointDir: withCheckpointDir() takes an absolute path"));
+  }
 }

@@ -186,4 +186,54 @@ public class FlinkRestTest {
           rest.subtasks("j1", "v1"));
     }
   }
+
+  @Test
+  public void subtaskTaskManagers_listsEachStepsSubtasksWhereTheyRun() throws IOException {
+    try (FakeFlinkRest fake = FakeFlinkRest.start()) {
+      fake.answer(
+              "GET /jobs/j1",
+              200,
+              "{\"vertices\":[{\"id\":\"v1\",\"name\":\"ReadEvents\"},"
+                  + "{\"id\":\"v2\",\"name\":\"Rollup/Aggregate\"}]}")
+          .answer(
+              "GET /jobs/j1/vertices/v1",
+              200,
+              "{\"subtasks\":[{\"subtask\":0,\"taskmanager-id\":\"tm-a\"}]}")
+          .answer(
+              "GET /jobs/j1/vertices/v2",
+              200,
+              "{\"subtasks\":[{\"subtask\":0,\"taskmanager-id\":\"tm-a\"},"
+                  + "{\"subtask\":1,\"taskmanager-id\":\"tm-b\"}]}");
+
+      Map<String, java.util.List<String>> placement =
+          FlinkRest.at(fake.address()).subtaskTaskManagers("j1");
+
+      assertEquals(
+          Map.of(
+              "ReadEvents", java.util.List.of("tm-a"),
+              "Rollup/Aggregate", java.util.List.of("tm-a", "tm-b")),
+          placement);
+    }
+  }
+
+  @Test
+  public void latestRestoredCheckpoint_isACheckpoint_notTheSavepointItStartedFrom()
+      throws IOException {
+    try (FakeFlinkRest fake = FakeFlinkRest.start()) {
+      fake.answer(
+              "GET /jobs/j1/checkpoints",
+              200,
+              "{\"latest\":{\"restored\":{\"id\":7,\"is_savepoint\":false}}}")
+          .answer(
+              "GET /jobs/j2/checkpoints",
+              200,
+              "{\"latest\":{\"restored\":{\"id\":3,\"is_savepoint\":true}}}")
+          .answer("GET /jobs/j3/checkpoints", 200, "{\"latest\":{\"restored\":null}}");
+      FlinkRest rest = FlinkRest.at(fake.address());
+
+      assertEquals(java.util.Optional.of(7L), rest.latestRestoredCheckpoint("j1"));
+      assertEquals(java.util.Optional.empty(), rest.latestRestoredCheckpoint("j2"));
+      assertEquals(java.util.Optional.empty(), rest.latestRestoredCheckpoint("j3"));
+    }
+  }
 }

@@ -109,14 +109,22 @@ public final class KafkaBroker implements AutoCloseable {
   private final String bootstrapServers;
   // Null for a plain-text broker.
   private final Security security;
+  // What the broker's command runs under, e.g. "ip netns exec kafka"; empty on this host.
+  private final List<String> launchPrefix;
   // Replaced by restart(); guarded by this.
   private volatile Process process;
   private volatile Admin admin;
 
   private KafkaBroker(
-      Path directory, Process process, String bootstrapServers, Admin admin, Security security) {
+      Path directory,
+      Process process,
+      String bootstrapServers,
+      Admin admin,
+      Security security,
+      List<String> launchPrefix) {
     this.directory = directory;
     this.security = security;
+    this.launchPrefix = List.copyOf(launchPrefix);
     this.process = process;
     this.bootstrapServers = bootstrapServers;
     this.admin = admin;
@@ -163,7 +171,25 @@ public final class KafkaBroker implements AutoCloseable {
     return start(true);
   }
 
+  /**
+   * Starts a plain-text broker of one's own that clients reach at {@code address} (its listener and
+   * the address it advertises), running its process under {@code launchPrefix}: e.g. in a network
+   * namespace with {@code List.of("ip", "netns", "exec", "kafka")} and that namespace's address.
+   * Its controller listens on the loopback of wherever it runs. The caller closes it.
+   */
+  public static KafkaBroker startAt(String address, List<String> launchPrefix) {
+    if (address == null || !address.matches("[A-Za-z0-9.-]+")) {
+      throw new IllegalArgumentException(
+          "startAt() takes a host name or IPv4 address for the broker, got '" + address + "'");
+    }
+    return start(false, address, launchPrefix);
+  }
+
   private static KafkaBroker start(boolean secured) {
+    return start(secured, "127.0.0.1", List.of());
+  }
+
+  private static KafkaBroker start(boolean secured, String address, List<String> launchPrefix) {
     List<String> classpath = brokerClasspath();
     Path directory;
     try {
@@ -182,17 +208,17 @@ public final class KafkaBroker implements AutoCloseable {
       }
       Path config = directory.resolve("server.properties");
       List<String> properties =
-          new ArrayList<>(serverProperties(directory, brokerPort, controllerPort));
+          new ArrayList<>(serverProperties(directory, address, brokerPort, controllerPort));
       if (security != null) {
         properties = security.serverProperties(brokerPort, controllerPort, properties);
       }
       Files.write(config, properties);
       Path log = directory.resolve("broker.log");
       format(classpath, config, log, security);
-      process = launch(classpath, config, log);
-      String bootstrap = "127.0.0.1:" + brokerPort;
+      process = launch(launchPrefix, classpath, config, log);
+      String bootstrap = address + ":" + brokerPort;
       Admin admin = awaitReady(process, bootstrap, log, security);
-      return new KafkaBroker(directory, process, bootstrap, admin, security);
+      return new KafkaBroker(directory, process, bootstrap, admin, security, launchPrefix);
     } catch (IOException | RuntimeException e) {
       if (process != null) {
         process.destroyForcibly();
@@ -451,7 +477,9 @@ public final class KafkaBroker implements AutoCloseable {
       throw new IllegalStateException("the Kafka broker still runs; kill() it first");
     }
     try {
-      process = launch(brokerClasspath(), directory.resolve("server.properties"), logFile());
+      process =
+          launch(
+              launchPrefix, brokerClasspath(), directory.resolve("server.properties"), logFile());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot restart the Kafka broker", e);
     }
@@ -481,13 +509,19 @@ public final class KafkaBroker implements AutoCloseable {
     deleteQuietly(directory);
   }
 
-  private static List<String> serverProperties(Path directory, int brokerPort, int controller) {
+  private static List<String> serverProperties(
+      Path directory, String address, int brokerPort, int controller) {
     return List.of(
         "process.roles=broker,controller",
         "node.id=1",
         "controller.quorum.voters=1@127.0.0.1:" + controller,
-        "listeners=PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controller,
-        "advertised.listeners=PLAINTEXT://127.0.0.1:" + brokerPort,
+        "listeners=PLAINTEXT://"
+            + address
+            + ":"
+            + brokerPort
+            + ",CONTROLLER://127.0.0.1:"
+            + controller,
+        "advertised.listeners=PLAINTEXT://" + address + ":" + brokerPort,
         "controller.listener.names=CONTROLLER",
         "inter.broker.listener.name=PLAINTEXT",
         "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
@@ -538,8 +572,10 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  private static Process launch(List<String> classpath, Path config, Path log) throws IOException {
-    List<String> command = java(classpath);
+  private static Process launch(
+      List<String> launchPrefix, List<String> classpath, Path config, Path log) throws IOException {
+    List<String> command = new ArrayList<>(launchPrefix);
+    command.addAll(java(classpath));
     // The watchdog main ends the broker if this JVM dies without stopping it (kill -9, a crashed
     // fork), so no broker outlives its tests on a shared machine.
     command.add(ParentWatchdog.class.getName());
