@@ -3,7 +3,6 @@ package dev.streamfirst.runners.conformance;
 import java.util.List;
 import org.apache.beam.runners.flink.FlinkJobServerDriver;
 import org.junit.AfterClass;
-import org.junit.runners.Parameterized.Parameters;
 
 /**
  * The suite through the Fn API: a Flink job server in this JVM runs each job's DoFns in an SDK
@@ -19,12 +18,11 @@ import org.junit.runners.Parameterized.Parameters;
  * read and then jumps to the end, which is where a DoFn that took a timer's time for the watermark
  * would dead-letter rows or raise a "no events" alert for every key.
  *
- * <p>The cases over the unbounded generator do not run here: their streaming dedup ({@code
- * EventTimeDedupFn}) keeps its ids in {@code MapState}, which reaches the runner as multimap user
- * state, and Flink's portable runner in Beam 2.62 serves bag user state only (the job fails with
- * {@code IllegalStateException} from {@code StateRequestHandlers.handlerNotFound}). Beam's
- * capability matrix lists {@code MapState} as unsupported on Dataflow Runner v2 as well, so this is
- * a limit of the dedup under the Fn API, not of the test (README, Limits).
+ * <p>The cases over the unbounded generator run here too: their streaming dedup keeps its state in
+ * value and bag state, which the Fn API serves (with the earlier map state, Flink's portable runner
+ * failed every one of them with {@code IllegalStateException} from {@code
+ * StateRequestHandlers.handlerNotFound}: it serves bag user state only, and so does Dataflow Runner
+ * v2 by Beam's capability matrix).
  */
 public class FnApiConformanceTest extends ConformanceSuite {
   /** Longer than the gap between a job's tasks opening on a loaded machine; short enough to end. */
@@ -35,14 +33,6 @@ public class FnApiConformanceTest extends ConformanceSuite {
 
   public FnApiConformanceTest(ConformanceCase testCase) {
     super(testCase);
-  }
-
-  /** The suite's cases that read bounded input; it shadows {@link ConformanceSuite#cases()}. */
-  @Parameters(name = "{0}")
-  public static List<Object[]> cases() {
-    return ConformanceSuite.cases().stream()
-        .filter(c -> ((ConformanceCase) c[0]).bounded())
-        .toList();
   }
 
   @Override
