@@ -51,7 +51,13 @@ public final class SharedFlinkCluster {
                 .withMetricsPort(freePortPair())
                 .withSlots(2)
                 // A failing job should fail its test at once, not be restarted until it times out.
-                .withConfig("restart-strategy.type", "none");
+                .withConfig("restart-strategy.type", "none")
+                // Every job of the suite loads the bundled jar in a class loader of its own, and
+                // not all of them are unloaded: after some dozens of jobs Flink's default 256 MB
+                // of metaspace ran out and the TaskManager shut itself down. Room for the whole
+                // suite, with the heap as before.
+                .withConfig("taskmanager.memory.jvm-metaspace.size", "768m")
+                .withConfig("taskmanager.memory.process.size", "2560m");
         long begun = System.nanoTime();
         FlinkSessionCluster started = FlinkSessionCluster.start(settings, START_TIMEOUT);
         startedIn = Duration.ofNanos(System.nanoTime() - begun);
