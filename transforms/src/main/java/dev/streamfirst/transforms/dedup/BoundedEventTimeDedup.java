@@ -27,10 +27,11 @@ import org.apache.beam.sdk.values.TimestampedValue;
  * DirectRunner copies a key's state for every bundle and translates a stateful step anew for each,
  * which made dedup cost more than all the rest of the rollup.
  *
- * <p>There are {@link Dedup#BOUNDED_SHARDS} shards, so a backfill spreads over that many workers
- * and one decision holds that fraction of the input. Grouping by id would bound it by one id's
- * copies, but the DirectRunner pays about 2 ms for every group (a bundle each): 40 s more for the
- * demo's 20,000 ids.
+ * <p>The input comes keyed by group of ids, at least {@link Dedup#BOUNDED_SHARDS} of them (so a
+ * backfill spreads over that many workers) and as many more as keep each near {@link
+ * Dedup#withBoundedGroupSize} elements, so the list one decision sorts does not grow with the
+ * input. Grouping by id would bound it by one id's copies, but the DirectRunner pays about 2 ms for
+ * every group (a bundle each): 40 s more for the demo's 20,000 ids.
  *
  * <p>The group's timestamp is its earliest element's ({@link TimestampCombiner#EARLIEST}), so the
  * watermark downstream stays behind every element let through, which then is never late.

@@ -7,14 +7,17 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TimestampedValue.TimestampedValueCoder;
 import org.joda.time.Duration;
@@ -41,9 +44,11 @@ import org.joda.time.Instant;
  * within a TTL plus the input of the last {@code maxDisorder} and release interval, and spreads
  * over the job's whole parallelism; a rescaled job finds each id where the runner put its key. Only
  * value and bag state are used, so it runs on every runner (map state is not served in streaming by
- * Dataflow Runner v2 nor by Flink's portable runner). A bounded input is decided in {@value
- * #BOUNDED_SHARDS} groups of ids, one pass each. Apply it before windowing, so that copies falling
- * into different windows are still recognised.
+ * Dataflow Runner v2 nor by Flink's portable runner). A bounded input is counted first, then
+ * decided in groups of ids, one pass each, in at least {@value #BOUNDED_SHARDS} groups and in as
+ * many more as keep a group near {@link #withBoundedGroupSize} elements: the memory one decision
+ * needs does not grow with the input (only with the copies of one id, which always share a group).
+ * Apply it before windowing, so that copies falling into different windows are still recognised.
  *
  * <p>An id is forgotten once the watermark is a TTL past the event that passed. A copy that arrives
  * later than that (more than the TTL behind the watermark) can no longer be recognised and passes;
@@ -76,6 +81,12 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
   public static final int BOUNDED_SHARDS = 1024;
 
   /**
+   * On a bounded input, about how many elements one group of ids holds when it is decided: a
+   * hundred thousand events of a few hundred bytes each take tens of megabytes of a worker's heap.
+   */
+  public static final int DEFAULT_BOUNDED_GROUP_SIZE = 100_000;
+
+  /**
    * In event time, elements are released when the watermark passes the end of their slot of this
    * length (slots are aligned to the epoch, like fixed windows). A window whose boundaries fall on
    * multiples of it, as every window of whole tenths of a second does, is not delayed at all: its
@@ -95,6 +106,8 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
 
   abstract Duration releaseInterval();
 
+  abstract int boundedGroupSize();
+
   abstract Builder<T> toBuilder();
 
   @AutoValue.Builder
@@ -106,6 +119,8 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
     abstract Builder<T> setClock(Clock clock);
 
     abstract Builder<T> setReleaseInterval(Duration interval);
+
+    abstract Builder<T> setBoundedGroupSize(int elements);
 
     abstract Dedup<T> build();
   }
@@ -120,6 +135,7 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
         .setTtl(DEFAULT_TTL)
         .setClock(Clock.EVENT_TIME)
         .setReleaseInterval(DEFAULT_RELEASE_INTERVAL)
+        .setBoundedGroupSize(DEFAULT_BOUNDED_GROUP_SIZE)
         .build();
   }
 
@@ -162,6 +178,20 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
     return toBuilder().setReleaseInterval(interval).build();
   }
 
+  /**
+   * On a bounded input in event time, about how many elements one group of ids holds in memory
+   * while it is decided (the input is split into its count ÷ this many groups, and at least {@value
+   * #BOUNDED_SHARDS}). All copies of one id are always in one group, so an id with more copies than
+   * this makes its group larger.
+   */
+  public Dedup<T> withBoundedGroupSize(int elements) {
+    if (elements <= 0) {
+      throw new IllegalArgumentException(
+          "withBoundedGroupSize() must be positive, got " + elements);
+    }
+    return toBuilder().setBoundedGroupSize(elements).build();
+  }
+
   @Override
   public PCollection<T> expand(PCollection<T> input) {
     if (!(input.getWindowingStrategy().getWindowFn() instanceof GlobalWindows)) {
@@ -172,10 +202,16 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
     }
     Coder<T> coder = input.getCoder();
     if (clock() == Clock.EVENT_TIME && input.isBounded() == PCollection.IsBounded.BOUNDED) {
-      // Everything waits until the end of a bounded input anyway: decide it all in one pass.
+      // Everything waits until the end of a bounded input anyway: decide it all in one pass per
+      // group of ids, with as many groups as keep each one small.
+      PCollectionView<Long> count =
+          input.apply("CountInput", Count.globally()).apply("AsSingleton", View.asSingleton());
       PCollection<T> unique =
           input
-              .apply("ShardById", ParDo.of(new ShardWithTimestampFn<>(idFn(), BOUNDED_SHARDS)))
+              .apply(
+                  "ShardById",
+                  ParDo.of(new ShardWithTimestampFn<T>(idFn(), boundedGroupSize()))
+                      .withSideInput(ShardWithTimestampFn.INPUT_COUNT, count))
               .setCoder(KvCoder.of(VarIntCoder.of(), TimestampedValueCoder.of(coder)))
               .apply(
                   "DropDuplicates", new BoundedEventTimeDedup<>(idFn(), coder, ttl().getMillis()));
@@ -203,29 +239,42 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
         .add(DisplayData.item("clock", clock().name()).withLabel("TTL measured in"))
         .add(
             DisplayData.item("releaseInterval", Durations.format(releaseInterval()))
-                .withLabel("Event-time release interval"));
+                .withLabel("Event-time release interval"))
+        .add(
+            DisplayData.item("boundedGroupSize", boundedGroupSize())
+                .withLabel("Elements per group of a bounded input"));
   }
 
   private static String format(Duration d) {
     return d == null ? "null" : Durations.format(d);
   }
 
-  /** As {@link ShardByIdFn}, keeping each element's timestamp for after the grouping. */
+  /** How many groups of ids a bounded input of {@code count} elements is decided in. */
+  static int boundedShards(long count, int groupSize) {
+    long needed = (count + groupSize - 1) / groupSize;
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(BOUNDED_SHARDS, needed));
+  }
+
+  /** Keys each element by its group of ids, keeping its timestamp for after the grouping. */
   private static final class ShardWithTimestampFn<T>
       extends DoFn<T, KV<Integer, TimestampedValue<T>>> {
-    private final SerializableFunction<T, String> idFn;
-    private final int shards;
+    static final String INPUT_COUNT = "inputCount";
 
-    ShardWithTimestampFn(SerializableFunction<T, String> idFn, int shards) {
+    private final SerializableFunction<T, String> idFn;
+    private final int groupSize;
+
+    ShardWithTimestampFn(SerializableFunction<T, String> idFn, int groupSize) {
       this.idFn = idFn;
-      this.shards = shards;
+      this.groupSize = groupSize;
     }
 
     @ProcessElement
     public void process(
         @Element T element,
         @Timestamp Instant timestamp,
+        @SideInput(INPUT_COUNT) Long inputCount,
         OutputReceiver<KV<Integer, TimestampedValue<T>>> out) {
+      int shards = boundedShards(inputCount, groupSize);
       out.output(
           KV.of(Shards.of(idFn.apply(element), shards), TimestampedValue.of(element, timestamp)));
     }

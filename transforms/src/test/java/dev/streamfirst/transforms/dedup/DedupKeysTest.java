@@ -23,11 +23,37 @@ public class DedupKeysTest {
 
   @Test
   public void boundedInput_sequentialAndRandomIds_spreadEvenlyOverTheBoundedGroups() {
-    assertEvenSpread(shardStep(TestPipeline.create()), i -> "order-" + i, Dedup.BOUNDED_SHARDS);
     assertEvenSpread(
-        shardStep(TestPipeline.create()),
+        shardStep(TestPipeline.create(), IDS), IDS, i -> "order-" + i, Dedup.BOUNDED_SHARDS);
+    assertEvenSpread(
+        shardStep(TestPipeline.create(), IDS),
+        IDS,
         i -> UUID.nameUUIDFromBytes(new byte[] {(byte) i, (byte) (i >> 8)}).toString(),
         Dedup.BOUNDED_SHARDS);
+  }
+
+  @Test
+  public void largeBoundedInput_getsAGroupPerGroupSizeOfItsElements_soNoGroupGrowsWithIt() {
+    // The step learns the input's count as a side input: 200,000 elements in groups of about 100
+    // make 2,000 groups, each near 100 elements, where a fixed number of groups would hold more
+    // and more of a growing input.
+    int count = 200_000;
+    TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(false);
+    p.apply(org.apache.beam.sdk.transforms.Create.of("x"))
+        .apply(Dedup.byId((String s) -> s).withBoundedGroupSize(100));
+    assertEvenSpread(
+        FnApiLikeHarness.ofStep(p, "ShardById").withSideInput("inputCount", (long) count),
+        count,
+        i -> "order-" + i,
+        count / 100);
+  }
+
+  @Test
+  public void boundedGroups_atLeastTheMinimum_thenOneMorePerGroupSize() {
+    assertEquals(Dedup.BOUNDED_SHARDS, Dedup.boundedShards(0, 100));
+    assertEquals(Dedup.BOUNDED_SHARDS, Dedup.boundedShards(102_400, 100));
+    assertEquals(Dedup.BOUNDED_SHARDS + 1, Dedup.boundedShards(102_401, 100));
+    assertEquals(Integer.MAX_VALUE, Dedup.boundedShards(Long.MAX_VALUE, 1));
   }
 
   @Test
@@ -47,15 +73,15 @@ public class DedupKeysTest {
         keyById.outputs().stream().map(Output::value).toList());
   }
 
-  private static FnApiLikeHarness shardStep(TestPipeline p) {
+  private static FnApiLikeHarness shardStep(TestPipeline p, long inputCount) {
     p.enableAbandonedNodeEnforcement(false);
     p.apply(org.apache.beam.sdk.transforms.Create.of("x")).apply(Dedup.byId((String s) -> s));
-    return FnApiLikeHarness.ofStep(p, "ShardById");
+    return FnApiLikeHarness.ofStep(p, "ShardById").withSideInput("inputCount", inputCount);
   }
 
   private static void assertEvenSpread(
-      FnApiLikeHarness shard, IntFunction<String> id, int expectedShards) {
-    for (int i = 0; i < IDS; i++) {
+      FnApiLikeHarness shard, int ids, IntFunction<String> id, int expectedShards) {
+    for (int i = 0; i < ids; i++) {
       shard.processUnkeyed(id.apply(i), T0);
     }
     Map<Integer, Integer> perShard = new TreeMap<>();
@@ -64,7 +90,7 @@ public class DedupKeysTest {
     }
     assertEquals("shards used: " + perShard, expectedShards, perShard.size());
     // As even as a random assignment: every shard within five standard deviations of the mean.
-    double mean = (double) IDS / expectedShards;
+    double mean = (double) ids / expectedShards;
     double tolerance = 5 * Math.sqrt(mean);
     for (int n : perShard.values()) {
       assertTrue("uneven: " + perShard, Math.abs(n - mean) < tolerance);

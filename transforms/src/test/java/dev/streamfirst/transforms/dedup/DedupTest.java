@@ -209,6 +209,52 @@ public class DedupTest {
   }
 
   @Test
+  public void largerBoundedInput_isDecidedInMoreGroups_eachNearTheGroupSize() {
+    // 6,000 elements of 3,000 ids hashed into 2,000 groups: about 1,550 of them get an id (balls
+    // into bins), holding about 3.9 elements each. The minimum of 1,024 groups would leave at most
+    // 1,024 decisions of about 6.2 elements each, and more the larger the input.
+    java.util.List<TimestampedValue<String>> input = new java.util.ArrayList<>();
+    java.util.List<String> expected = new java.util.ArrayList<>();
+    for (int i = 0; i < 3_000; i++) {
+      for (int c = 0; c < 1 + i % 3; c++) {
+        input.add(at("id" + i + ":v" + c, sec(i % 50 + new int[] {0, 300, 700}[c])));
+      }
+      expected.add("id" + i + ":v0");
+      if (i % 3 == 2) {
+        expected.add("id" + i + ":v2"); // 700 s after the first: beyond the TTL, passes again
+      }
+    }
+
+    PCollection<String> unique =
+        p.apply(Create.timestamped(input).withCoder(StringUtf8Coder.of()))
+            .apply(Dedup.byId(ID).withTtl(TTL).withBoundedGroupSize(3));
+    PAssert.that(unique).containsInAnyOrder(expected);
+    org.apache.beam.sdk.PipelineResult result = p.run();
+    result.waitUntilFinish();
+
+    org.apache.beam.sdk.metrics.DistributionResult held = elementsPerDecision(result);
+    assertThat(held.getSum(), org.hamcrest.Matchers.is((long) input.size()));
+    assertThat(held.getCount(), org.hamcrest.Matchers.greaterThan(1_400L));
+    assertThat(held.getMean(), org.hamcrest.Matchers.lessThanOrEqualTo(4.5));
+  }
+
+  private static org.apache.beam.sdk.metrics.DistributionResult elementsPerDecision(
+      org.apache.beam.sdk.PipelineResult result) {
+    return result
+        .metrics()
+        .queryMetrics(
+            org.apache.beam.sdk.metrics.MetricsFilter.builder()
+                .addNameFilter(
+                    org.apache.beam.sdk.metrics.MetricNameFilter.named(
+                        BoundedEventTimeDedup.class, BoundedEventTimeDedup.ELEMENTS_PER_DECISION))
+                .build())
+        .getDistributions()
+        .iterator()
+        .next()
+        .getAttempted();
+  }
+
+  @Test
   public void sameEventTimeDifferentPayloads_otherArrivalOrder_sameCopyPasses() {
     TestStream<String> events =
         TestStream.create(StringUtf8Coder.of())

@@ -59,6 +59,7 @@ public final class FnApiLikeHarness {
 
   private final Map<List<Object>, Pending> timers = new HashMap<>();
   private final List<Output> outputs = new ArrayList<>();
+  private final Map<String, Object> sideInputs = new HashMap<>();
   private Instant inputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
   private Object key;
   private int firings;
@@ -116,6 +117,12 @@ public final class FnApiLikeHarness {
       throw new AssertionError("no ParDo step named " + stepName);
     }
     return new FnApiLikeHarness(found.get(0));
+  }
+
+  /** Gives the value of the side input that the DoFn reads as {@code @SideInput(tag)}. */
+  public FnApiLikeHarness withSideInput(String tag, Object value) {
+    sideInputs.put(tag, value);
+    return this;
   }
 
   /** Processes one keyed element, the relative time of its timers being its timestamp. */
@@ -242,6 +249,13 @@ public final class FnApiLikeHarness {
     }
     if (p.isAnnotationPresent(DoFn.Key.class)) {
       return key;
+    }
+    DoFn.SideInput sideInput = p.getAnnotation(DoFn.SideInput.class);
+    if (sideInput != null) {
+      if (!sideInputs.containsKey(sideInput.value())) {
+        throw new AssertionError("no value given for side input " + sideInput.value());
+      }
+      return sideInputs.get(sideInput.value());
     }
     DoFn.TimerId timerId = p.getAnnotation(DoFn.TimerId.class);
     if (timerId != null) {
