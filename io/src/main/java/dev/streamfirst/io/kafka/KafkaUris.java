@@ -57,47 +57,60 @@ final class KafkaUris {
 
   /** {@code host:port[,host:port...]}, checked. */
   static String bootstrapServers(IoUri uri, String example) {
-    String authority = uri.authority();
-    if (authority.isEmpty()) {
+    return bootstrapServers(uri.authority(), "'" + uri + "'", example);
+  }
+
+  /**
+   * {@code host:port[,host:port...]}, checked; {@code where} names what holds them in messages,
+   * such as the quoted URI.
+   */
+  static String bootstrapServers(String servers, String where, String example) {
+    if (servers.isEmpty()) {
       throw new IllegalArgumentException(
-          "'" + uri + "' names no broker: write kafka://host:port/topic, e.g. " + example);
+          where + " names no broker: write kafka://host:port/topic, e.g. " + example);
     }
-    if (authority.contains("@")) {
+    if (servers.contains("@")) {
       throw new IllegalArgumentException(
-          "'"
-              + uri
-              + "' has a user name or password before the brokers; pass credentials as client"
+          where
+              + " has a user name or password before the brokers; pass credentials as client"
               + " properties (properties=/abs/client.properties or kafka.sasl.jaas.config=...),"
               + " e.g. "
               + example);
     }
-    for (String broker : authority.split(",", -1)) {
+    for (String broker : servers.split(",", -1)) {
       if (!HOST_PORT.matcher(broker).matches()) {
         throw new IllegalArgumentException(
             "broker '"
                 + broker
-                + "' in '"
-                + uri
-                + "' is not host:port; e.g. "
+                + "' in "
+                + where
+                + " is not host:port; e.g. "
                 + example
                 + " or kafka://b1:9092,b2:9092/topic");
       }
       int port = Integer.parseInt(broker.substring(broker.lastIndexOf(':') + 1));
       if (port < 1 || port > 65535) {
         throw new IllegalArgumentException(
-            "port " + port + " of broker '" + broker + "' in '" + uri + "' is not 1..65535");
+            "port " + port + " of broker '" + broker + "' in " + where + " is not 1..65535");
       }
     }
-    return authority;
+    return servers;
   }
 
   /** The topics after the brokers: {@code /topic} or {@code /topic1,topic2}. */
   static List<String> topics(IoUri uri, String example) {
     String path = uri.path();
-    String list = path.startsWith("/") ? path.substring(1) : path;
+    return topics(path.startsWith("/") ? path.substring(1) : path, "'" + uri + "'", example);
+  }
+
+  /**
+   * The topics of {@code topic[,topic...]}, checked; {@code where} names what holds them in
+   * messages, such as the quoted URI.
+   */
+  static List<String> topics(String list, String where, String example) {
     if (list.isEmpty()) {
       throw new IllegalArgumentException(
-          "'" + uri + "' names no topic: write kafka://host:port/topic, e.g. " + example);
+          where + " names no topic: write kafka://host:port/topic, e.g. " + example);
     }
     List<String> topics = new ArrayList<>();
     for (String topic : list.split(",", -1)) {
@@ -105,13 +118,13 @@ final class KafkaUris {
         throw new IllegalArgumentException(
             "topic '"
                 + topic
-                + "' in '"
-                + uri
-                + "' is not a Kafka topic name (letters, digits, '.', '_', '-'); e.g. "
+                + "' in "
+                + where
+                + " is not a Kafka topic name (letters, digits, '.', '_', '-'); e.g. "
                 + example);
       }
       if (topics.contains(topic)) {
-        throw new IllegalArgumentException("topic '" + topic + "' is named twice in '" + uri + "'");
+        throw new IllegalArgumentException("topic '" + topic + "' is named twice in " + where);
       }
       topics.add(topic);
     }

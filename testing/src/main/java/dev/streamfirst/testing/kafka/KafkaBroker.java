@@ -534,6 +534,10 @@ public final class KafkaBroker implements AutoCloseable {
         "transaction.state.log.min.isr=1",
         "transaction.state.log.num.partitions=1",
         "group.initial.rebalance.delay.ms=0",
+        // Tests write events dated in the past, on purpose. The default retention (7 days, by
+        // record timestamp) would delete them at its first check, 30 s after the start, and a test
+        // that runs after that reads nothing.
+        "log.retention.ms=-1",
         // Tests create their topics; a typo must fail, not silently create an empty topic.
         "auto.create.topics.enable=false");
   }

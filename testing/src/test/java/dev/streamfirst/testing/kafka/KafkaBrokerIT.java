@@ -15,8 +15,14 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.Test;
 
 public class KafkaBrokerIT {
@@ -41,6 +47,22 @@ public class KafkaBrokerIT {
         List.of("first", "third", "second"), records.stream().map(r -> r.value()).toList());
     assertEquals(3000L, records.get(1).timestamp());
     assertEquals("b", records.get(2).key());
+  }
+
+  @Test
+  public void topics_keepRecordsOfAnyAge() throws Exception {
+    KafkaBroker kafka = KafkaBroker.shared();
+    String topic = kafka.createTopic("retention", 1);
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+
+    try (Admin admin =
+        Admin.create(
+            Map.<String, Object>of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+
+      assertEquals("-1", config.get(TopicConfig.RETENTION_MS_CONFIG).value());
+    }
   }
 
   @Test

@@ -1,0 +1,22 @@
+package dev.streamfirst.io.kafka;
+
+import java.util.Collection;
+import java.util.Map;
+import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.TopicPartition;
+
+/** {@link OffsetsInitializer#latest()}: each partition's end offset at the time of asking. */
+record LatestOffsets() implements OffsetsInitializer {
+  @Override
+  public Map<TopicPartition, Long> offsets(
+      Collection<TopicPartition> partitions, PartitionOffsets offsets) {
+    return offsets.endOffsets(partitions);
+  }
+
+  @Override
+  public <K, V> KafkaIO.Read<K, V> startLive(KafkaIO.Read<K, V> read) {
+    return read.withConsumerConfigUpdates(
+        Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"));
+  }
+}
