@@ -2,23 +2,19 @@ package dev.streamfirst.io.file;
 
 import com.google.auto.value.AutoValue;
 import dev.streamfirst.io.IoUri;
+import dev.streamfirst.io.kafka.KafkaSource;
 import dev.streamfirst.transforms.time.Durations;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.CompressedSource;
 import org.apache.beam.sdk.io.Compression;
-import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.Read;
-import org.apache.beam.sdk.io.ReadAllViaFileBasedSource;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.options.ValueProvider.StaticValueProvider;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.Watch;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
@@ -44,6 +40,14 @@ import org.joda.time.Duration;
  * file has appeared for that long, counted from the start when none ever appears. An empty match is
  * fine here: files are expected later.
  *
+ * <p>A watched folder is read in event time: each line is stamped with the time in its JSON field
+ * {@link #timestampField()} ({@code &tsField=ts}), and the watermark trails the latest event time
+ * read by {@link #maxDisorder()} ({@code &maxDisorder=30s}, the same default as Kafka's), moving
+ * only after all files found by one look at the folder have been read. So the files already there
+ * when the watch starts give the rows a bounded read of them gives, and a file that arrives later
+ * is late only for its events more than {@code maxDisorder} older than the newest event read before
+ * it. See {@link WatchedFilesSource}.
+ *
  * <pre>{@code
  * PCollection<String> lines = p.apply("ReadEvents", FileSource.from("/data/in/*.jsonl"));
  * // or, from a URI option:
@@ -59,12 +63,23 @@ public abstract class FileSource extends PTransform<PBegin, PCollection<String>>
   /** A valid URI, for error messages. */
   public static final String EXAMPLE = "file:///abs/dir/or/glob";
 
+  /** The JSON field a watched folder reads event times from unless set otherwise. */
+  public static final String DEFAULT_TIMESTAMP_FIELD = KafkaSource.DEFAULT_TIMESTAMP_FIELD;
+
+  /**
+   * How far out of order the events of a watched folder may be and still be on time, unless set
+   * otherwise: Kafka's default, so a folder and a topic of the same events close windows alike.
+   */
+  public static final Duration DEFAULT_MAX_DISORDER = KafkaSource.DEFAULT_MAX_DISORDER;
+
   /** Query parameters of a {@code file:} source URI, with an example value. */
   private static final Map<String, String> PARAMETERS = new LinkedHashMap<>();
 
   static {
     PARAMETERS.put("watch", "10s");
     PARAMETERS.put("stopAfter", "5m");
+    PARAMETERS.put("tsField", "ts");
+    PARAMETERS.put("maxDisorder", "30s");
   }
 
   /** The pattern handed to Beam: the path as given, or {@code dir/*} for a directory. */
@@ -76,6 +91,12 @@ public abstract class FileSource extends PTransform<PBegin, PCollection<String>>
   /** With watching: stop once no new file has appeared for this long; null to never stop. */
   public abstract @Nullable Duration stopAfterIdle();
 
+  /** With watching: the JSON field of each line that holds its event time. */
+  public abstract String timestampField();
+
+  /** With watching: how far the watermark trails the latest event time read. */
+  public abstract Duration maxDisorder();
+
   abstract Builder toBuilder();
 
   @AutoValue.Builder
@@ -86,6 +107,10 @@ public abstract class FileSource extends PTransform<PBegin, PCollection<String>>
 
     abstract Builder setStopAfterIdle(@Nullable Duration idle);
 
+    abstract Builder setTimestampField(String field);
+
+    abstract Builder setMaxDisorder(Duration maxDisorder);
+
     abstract FileSource build();
   }
 
@@ -95,12 +120,17 @@ public abstract class FileSource extends PTransform<PBegin, PCollection<String>>
    */
   public static FileSource from(String path) {
     FilePaths.requireAbsolute(path, "a file source path", EXAMPLE);
-    return new AutoValue_FileSource.Builder().setFilePattern(toPattern(path)).build();
+    return new AutoValue_FileSource.Builder()
+        .setFilePattern(toPattern(path))
+        .setTimestampField(DEFAULT_TIMESTAMP_FIELD)
+        .setMaxDisorder(DEFAULT_MAX_DISORDER)
+        .build();
   }
 
   /**
-   * Reads the path of a {@code file:///abs/path} URI; {@code ?watch=10s} makes it continuous and
-   * {@code &stopAfter=5m} ends that after so long without a new file.
+   * Reads the path of a {@code file:///abs/path} URI; {@code ?watch=10s} makes it continuous,
+   * {@code &stopAfter=5m} ends that after so long without a new file, {@code &tsField=ts} and
+   * {@code &maxDisorder=30s} set its event time and watermark.
    */
   public static FileSource fromUri(IoUri uri) {
     FileSource source = from(FilePaths.absolutePath(uri, EXAMPLE));
@@ -125,6 +155,13 @@ public abstract class FileSource extends PTransform<PBegin, PCollection<String>>
                 + withQuery
                 + "&stopAfter=5m");
       }
+      if (name.equals("tsField")) {
+        if (parameter.getValue().isBlank()) {
+          throw new IllegalArgumentException(
+              "parameter 'tsField' in '" + uri + "' is empty; e.g. " + withQuery + "&tsField=ts");
+        }
+        continue;
+      }
       Duration duration;
       try {
         duration = Durations.parse(parameter.getValue());
@@ -141,14 +178,17 @@ public abstract class FileSource extends PTransform<PBegin, PCollection<String>>
                 + "'; e.g. "
                 + withQuery);
       }
-      if (duration.getMillis() <= 0) {
+      if (duration.getMillis() < 0 || (duration.getMillis() == 0 && !name.equals("maxDisorder"))) {
         throw new IllegalArgumentException(
             "parameter '" + name + "' in '" + uri + "' must be positive; e.g. " + withQuery);
       }
     }
     if (!parameters.containsKey("watch")) {
+      String name = parameters.keySet().iterator().next();
       throw new IllegalArgumentException(
-          "parameter 'stopAfter' in '"
+          "parameter '"
+              + name
+              + "' in '"
               + uri
               + "' needs watch=<interval>; e.g. "
               + withQuery
@@ -157,6 +197,12 @@ public abstract class FileSource extends PTransform<PBegin, PCollection<String>>
     source = source.watchEvery(Durations.parse(parameters.get("watch")));
     if (parameters.containsKey("stopAfter")) {
       source = source.stopAfterIdle(Durations.parse(parameters.get("stopAfter")));
+    }
+    if (parameters.containsKey("tsField")) {
+      source = source.withPayloadTime(parameters.get("tsField"));
+    }
+    if (parameters.containsKey("maxDisorder")) {
+      source = source.withMaxDisorder(Durations.parse(parameters.get("maxDisorder")));
     }
     return source;
   }
@@ -178,11 +224,40 @@ public abstract class FileSource extends PTransform<PBegin, PCollection<String>>
           "stopAfterIdle() must be positive, got "
               + (idle == null ? "null" : Durations.format(idle)));
     }
+    requireWatching("stopAfterIdle()");
+    return toBuilder().setStopAfterIdle(idle).build();
+  }
+
+  /** A watching read's event time comes from each line's JSON field {@code field}. */
+  public FileSource withPayloadTime(String field) {
+    if (field == null || field.isBlank()) {
+      throw new IllegalArgumentException("withPayloadTime() needs a field name, e.g. \"ts\"");
+    }
+    requireWatching("withPayloadTime()");
+    return toBuilder().setTimestampField(field).build();
+  }
+
+  /**
+   * How far behind the latest event read an event of a later file may be and still be on time: the
+   * watermark trails the latest event time by this much.
+   */
+  public FileSource withMaxDisorder(Duration maxDisorder) {
+    if (maxDisorder == null || maxDisorder.getMillis() < 0) {
+      throw new IllegalArgumentException(
+          "withMaxDisorder() must not be negative, got "
+              + (maxDisorder == null ? "null" : Durations.format(maxDisorder)));
+    }
+    requireWatching("withMaxDisorder()");
+    return toBuilder().setMaxDisorder(maxDisorder).build();
+  }
+
+  private void requireWatching(String method) {
     if (watchInterval() == null) {
       throw new IllegalArgumentException(
-          "stopAfterIdle() applies to a watching read; call watchEvery() first");
+          method
+              + " applies to a watching read (a bounded read's watermark waits for all of it);"
+              + " call watchEvery() first");
     }
-    return toBuilder().setStopAfterIdle(idle).build();
   }
 
   @Override
@@ -191,10 +266,11 @@ public abstract class FileSource extends PTransform<PBegin, PCollection<String>>
     if (interval == null) {
       return begin.apply("ReadLines", new ReadLines(filePattern()));
     }
-    Duration idle = stopAfterIdle();
-    Watch.Growth.TerminationCondition<String, ?> stop =
-        idle == null ? Watch.Growth.never() : new StopWhenIdle<>(idle);
-    return begin.apply("WatchLines", new WatchLines(filePattern(), interval, stop));
+    return begin.apply(
+        "WatchLines",
+        Read.from(
+            new WatchedFilesSource(
+                filePattern(), interval, stopAfterIdle(), timestampField(), maxDisorder())));
   }
 
   /**
@@ -220,58 +296,6 @@ public abstract class FileSource extends PTransform<PBegin, PCollection<String>>
     }
   }
 
-  /**
-   * Reads the lines of every new file matching a pattern, matching it again at an interval; steps
-   * named as in {@code TextIO.read().watchForNewFiles(...)}.
-   */
-  private static final class WatchLines extends PTransform<PBegin, PCollection<String>> {
-    private final String pattern;
-    private final Duration interval;
-    private final Watch.Growth.TerminationCondition<String, ?> stop;
-
-    WatchLines(
-        String pattern, Duration interval, Watch.Growth.TerminationCondition<String, ?> stop) {
-      this.pattern = pattern;
-      this.interval = interval;
-      this.stop = stop;
-    }
-
-    @Override
-    public PCollection<String> expand(PBegin begin) {
-      return begin
-          .apply("Create filepattern", Create.of(pattern).withCoder(StringUtf8Coder.of()))
-          .apply(
-              "Match All",
-              FileIO.matchAll()
-                  // Files are expected to come later: an empty directory at start is not a mistake.
-                  .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW)
-                  .continuously(interval, stop))
-          .apply(
-              "Read Matches",
-              FileIO.readMatches()
-                  .withCompression(Compression.AUTO)
-                  .withDirectoryTreatment(FileIO.ReadMatches.DirectoryTreatment.PROHIBIT))
-          .apply("Via ReadFiles", new ReadFiles());
-    }
-  }
-
-  private static final class ReadFiles
-      extends PTransform<PCollection<FileIO.ReadableFile>, PCollection<String>> {
-    // As TextIO: files are read in ranges of this size, so a large file is read in parallel.
-    private static final long RANGE_BYTES = 64L * 1024 * 1024;
-
-    @Override
-    public PCollection<String> expand(PCollection<FileIO.ReadableFile> files) {
-      return files.apply(
-          "Read all via FileBasedSource",
-          new ReadAllViaFileBasedSource<>(RANGE_BYTES, ReadFiles::source, StringUtf8Coder.of()));
-    }
-
-    private static Utf8LineSource source(String file) {
-      return new Utf8LineSource(StaticValueProvider.of(file), EmptyMatchTreatment.DISALLOW);
-    }
-  }
-
   @Override
   public void populateDisplayData(DisplayData.Builder builder) {
     super.populateDisplayData(builder);
@@ -285,7 +309,11 @@ public abstract class FileSource extends PTransform<PBegin, PCollection<String>>
                   .withLabel("Matched again every"))
           .add(
               DisplayData.item("stopAfter", idle == null ? "never" : Durations.format(idle))
-                  .withLabel("Stops after no new file for"));
+                  .withLabel("Stops after no new file for"))
+          .add(DisplayData.item("tsField", timestampField()).withLabel("Event time field"))
+          .add(
+              DisplayData.item("maxDisorder", Durations.format(maxDisorder()))
+                  .withLabel("Max disorder (watermark lag)"));
     }
   }
 

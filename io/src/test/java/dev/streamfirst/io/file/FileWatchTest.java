@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
 
 import dev.streamfirst.io.Sinks;
 import dev.streamfirst.io.Sources;
@@ -23,6 +24,7 @@ import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Duration;
 import org.junit.Rule;
@@ -105,6 +107,31 @@ public class FileWatchTest {
   }
 
   @Test
+  public void eventTimeParameters_areReadAndShown_withKafkasDefaults() {
+    FileSource defaults = (FileSource) Sources.read("file:///data/in?watch=10s");
+    FileSource set =
+        (FileSource) Sources.read("file:///data/in?watch=10s&tsField=time&maxDisorder=2m");
+
+    assertEquals("ts", defaults.timestampField());
+    assertEquals(Duration.standardSeconds(30), defaults.maxDisorder());
+    assertEquals("time", set.timestampField());
+    assertEquals(Duration.standardMinutes(2), set.maxDisorder());
+    assertTrue(
+        DisplayData.from(set).items().stream()
+            .anyMatch(i -> i.getKey().equals("maxDisorder") && "2m".equals(i.getValue())));
+  }
+
+  @Test
+  public void maxDisorderWithoutWatch_isRefused() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Sources.read("file:///data/in?maxDisorder=1m"));
+
+    assertThat(e.getMessage(), containsString("parameter 'maxDisorder'"));
+    assertThat(e.getMessage(), containsString("needs watch=<interval>"));
+  }
+
+  @Test
   public void questionMarkGlob_isStillAGlob() {
     FileSource source = (FileSource) Sources.read("file:///data/in/part-?.jsonl");
 
@@ -148,7 +175,7 @@ public class FileWatchTest {
             IllegalArgumentException.class, () -> Sources.read("file:///data/in?wacth=5s"));
 
     assertThat(e.getMessage(), containsString("unknown parameter 'wacth'"));
-    assertThat(e.getMessage(), containsString("known: watch, stopAfter"));
+    assertThat(e.getMessage(), containsString("known: watch, stopAfter, tsField, maxDisorder"));
   }
 
   @Test

@@ -12,7 +12,7 @@ public interface SourceOptions extends PipelineOptions {
 
   @Description(
       "Where events come from, as a URI: file:///abs/dir/or/glob (?watch=10s to keep reading"
-          + " new files), generator://events?count=N (bounded) | ?rate=N (unbounded, per second),"
+          + " new files in event time, with stopAfter, tsField, maxDisorder), generator://events?count=N (bounded) | ?rate=N (unbounded, per second),"
           + " with seed, keys, duplicates, disorder, late, malformed,"
           + " kafka://host:port/topic (live; ?until=end for a bounded replay), with group, from,"
           + " until, time, tsField, maxDisorder, properties, kafka.<client property>, or"

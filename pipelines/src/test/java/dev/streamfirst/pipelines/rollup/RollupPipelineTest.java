@@ -59,6 +59,8 @@ public class RollupPipelineTest {
 
   private static final List<Input> EVENTS = new ArrayList<>();
   private static final List<String> MALFORMED = new ArrayList<>();
+  private static final List<String> LINES = new ArrayList<>();
+  private static final long WATCH_TIMEOUT_MILLIS = 120_000;
   private static Path input;
 
   @BeforeClass
@@ -111,6 +113,7 @@ public class RollupPipelineTest {
     lines.add("   ");
     Collections.shuffle(lines, random);
 
+    LINES.addAll(lines);
     Path dir = TMP.newFolder("input").toPath();
     // Two files, so the source reads a directory and arrival order is not file order.
     int half = lines.size() / 2;
@@ -360,5 +363,142 @@ public class RollupPipelineTest {
     assertThat(dead, not(empty()));
     // Every event is either counted in its window or kept as a late dead letter.
     assertEquals(1000, counted + dead.size());
+  }
+
+  @Test
+  public void watchedFolderOfPastEvents_givesTheRowsOfTheBoundedRead() throws Exception {
+    // The same lines in event-time order, the way files of a day's events come: the first half is
+    // there when the watch starts, the second arrives after rows of the first were written.
+    List<String> ordered = new ArrayList<>(LINES);
+    ordered.sort(java.util.Comparator.comparingLong(RollupPipelineTest::timeOrZero));
+    int half = ordered.size() / 2;
+    Path watched = TMP.newFolder().toPath();
+    Path staging = TMP.newFolder().toPath();
+    Files.write(watched.resolve("a.jsonl"), ordered.subList(0, half), StandardCharsets.UTF_8);
+    Files.write(
+        staging.resolve("b.jsonl"), ordered.subList(half, ordered.size()), StandardCharsets.UTF_8);
+    String out = TMP.newFolder().toPath().toString();
+
+    PipelineResult result = runWatched(watched, "", out, "--window=fixed:5m");
+    try {
+      awaitAnyLine(out + "/rows");
+      Files.move(staging.resolve("b.jsonl"), watched.resolve("b.jsonl"));
+      assertEquals(
+          PipelineResult.State.DONE,
+          result.waitUntilFinish(org.joda.time.Duration.millis(WATCH_TIMEOUT_MILLIS)));
+    } finally {
+      cancelIfRunning(result);
+    }
+
+    assertEquals(expectedRows(Kind.FIXED, 5 * MINUTE, 5 * MINUTE), actualRows(out + "/rows"));
+    assertEquals(actualRows(run("--window=fixed:5m").get(0)), actualRows(out + "/rows"));
+    // Only the malformed lines: no event of either file is a late dead letter.
+    assertDeadLetters(out + "/dead");
+  }
+
+  @Test
+  public void watchedFolder_eventOlderThanTheDisorderInALaterFile_isALateDeadLetter()
+      throws Exception {
+    Path watched = TMP.newFolder().toPath();
+    Path staging = TMP.newFolder().toPath();
+    List<String> first = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      first.add(event("w-" + i, T0 + i * 30_000L));
+    }
+    Files.write(watched.resolve("a.jsonl"), first, StandardCharsets.UTF_8);
+    // Newest event so far: T0 + 9m30s; the watermark is 30 s (maxDisorder) behind it.
+    String late = event("old", T0 + MINUTE);
+    String onTime = event("in-time", T0 + 9 * MINUTE + 10_000);
+    Files.write(staging.resolve("b.jsonl"), List.of(late, onTime), StandardCharsets.UTF_8);
+    String out = TMP.newFolder().toPath().toString();
+
+    PipelineResult result = runWatched(watched, "&maxDisorder=30s", out, "--window=fixed:1m");
+    try {
+      awaitAnyLine(out + "/rows");
+      Files.move(staging.resolve("b.jsonl"), watched.resolve("b.jsonl"));
+      assertEquals(
+          PipelineResult.State.DONE,
+          result.waitUntilFinish(org.joda.time.Duration.millis(WATCH_TIMEOUT_MILLIS)));
+    } finally {
+      cancelIfRunning(result);
+    }
+
+    long counted = 0;
+    for (String line : readLines(out + "/rows")) {
+      JsonNode row = JSON.readTree(line);
+      if (row.get("final").asBoolean()) {
+        counted += row.get("count").asLong();
+      }
+    }
+    List<String> dead = readLines(out + "/dead");
+    assertEquals(dead.toString(), 1, dead.size());
+    JsonNode letter = JSON.readTree(dead.get(0));
+    assertEquals("late", letter.get("stage").asText());
+    assertEquals(late, letter.get("payload").asText());
+    // Nothing lost silently: every other event is counted.
+    assertEquals(21, counted);
+  }
+
+  private static String event(String id, long ts) {
+    return "{\"id\":\""
+        + id
+        + "\",\"key\":\"k\",\"ts\":\""
+        + Instant.ofEpochMilli(ts)
+        + "\",\"value\":1}";
+  }
+
+  /**
+   * Runs rollup over a watched folder, with more source {@code parameters} ({@code &name=value}),
+   * ending 10 s after its last new file (time enough for the test to see rows of the first file and
+   * add the next); does not wait for it.
+   */
+  private static PipelineResult runWatched(
+      Path watched, String parameters, String out, String... flags) {
+    List<String> args = new ArrayList<>(List.of(flags));
+    String query = "?watch=200ms&stopAfter=10s" + parameters;
+    args.addAll(
+        List.of(
+            "--runner=DirectRunner",
+            "--blockOnRun=false",
+            "--source=file://" + watched + query,
+            "--sink=file://" + out + "/rows",
+            "--deadLetter=file://" + out + "/dead",
+            "--dedupTtl=10m"));
+    RollupOptions options =
+        PipelineOptionsFactory.fromArgs(args.toArray(new String[0]))
+            .withValidation()
+            .as(RollupOptions.class);
+    return RollupPipeline.create(options).run();
+  }
+
+  private static void awaitAnyLine(String dir) throws Exception {
+    long deadline = System.currentTimeMillis() + WATCH_TIMEOUT_MILLIS;
+    while (!Files.isDirectory(Path.of(dir)) || readLines(dir).isEmpty()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("no row written to " + dir + " from the first file");
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static void cancelIfRunning(PipelineResult result) throws IOException {
+    if (!result.getState().isTerminal()) {
+      result.cancel();
+    }
+  }
+
+  /** A line's event time in epoch ms, or 0 when it has none (malformed lines). */
+  private static long timeOrZero(String line) {
+    try {
+      JsonNode ts = JSON.readTree(line).get("ts");
+      if (ts == null) {
+        return 0;
+      }
+      return ts.isNumber()
+          ? ts.asLong()
+          : java.time.OffsetDateTime.parse(ts.asText()).toInstant().toEpochMilli();
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
   }
 }

@@ -14,8 +14,10 @@ import java.util.Map;
 /**
  * One pipeline over one input, which every runner must turn into the same output. {@link #all()}
  * makes the cases for every pipeline in the catalog that reads a {@code --source} and writes {@code
- * --sink} and {@code --deadLetter}: the crafted files (bounded), and the generator stopped after a
- * fixed number of events (unbounded), each with the pipeline's variants.
+ * --sink} and {@code --deadLetter}: the crafted files (bounded; for rollup also read by watching
+ * their folder, unbounded in event time), and the generator stopped after a fixed number of events
+ * (unbounded), each with the pipeline's variants. {@code bounded} is true for the crafted files,
+ * watched or not: each malformed line must then be exactly one dead letter.
  */
 record ConformanceCase(
     String name, PipelineDefinition<?> pipeline, List<String> flags, boolean bounded) {
@@ -41,6 +43,14 @@ record ConformanceCase(
   private static final Map<String, List<List<String>>> GENERATOR_VARIANTS =
       Map.of("rollup", List.of(List.of("--window=fixed:10s")));
 
+  /**
+   * The crafted files read by watching their folder: unbounded, in event time. They are all there
+   * when the watch starts, so they are one batch and give the rows and dead letters of the bounded
+   * read (no event of them is late); the watch ends 3 s after it found them.
+   */
+  private static final Map<String, List<List<String>>> WATCH_VARIANTS =
+      Map.of("rollup", List.of(List.of("--window=fixed:5m")));
+
   private static Path input;
   private static Path reference;
 
@@ -60,6 +70,15 @@ record ConformanceCase(
       List<String> required = requiredFlags(pipeline);
       for (List<String> variant : FILE_VARIANTS.getOrDefault(pipeline.name(), List.of(List.of()))) {
         cases.add(of(pipeline, "files", "file://" + craftedInput(), with(required, variant), true));
+      }
+      for (List<String> variant : WATCH_VARIANTS.getOrDefault(pipeline.name(), List.of())) {
+        cases.add(
+            of(
+                pipeline,
+                "a watched folder",
+                "file://" + craftedInput() + "?watch=200ms&stopAfter=3s",
+                with(required, variant),
+                true));
       }
       for (List<String> variant :
           GENERATOR_VARIANTS.getOrDefault(pipeline.name(), List.of(List.of()))) {
