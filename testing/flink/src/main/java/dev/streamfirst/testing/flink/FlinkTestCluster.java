@@ -70,7 +70,16 @@ public final class FlinkTestCluster {
       FlinkClusterSettings settings;
       try {
         settings = FlinkClusterSettings.forTests(home, ClusterLibraries.linkedInto(home));
+        long begun = System.nanoTime();
         started = FlinkSessionCluster.start(settings, START_TIMEOUT);
+        System.out.println(
+            "Flink test cluster up in "
+                + Duration.ofNanos(System.nanoTime() - begun).toMillis()
+                + " ms at "
+                + started.rest().uri()
+                + " (logs: "
+                + started.logDir()
+                + ")");
       } catch (IOException e) {
         throw new IllegalStateException(
             "the Flink test cluster in " + home + " did not start: " + e.getMessage(), e);
