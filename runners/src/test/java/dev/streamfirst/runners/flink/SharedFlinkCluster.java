@@ -2,8 +2,6 @@ package dev.streamfirst.runners.flink;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,21 +41,9 @@ public final class SharedFlinkCluster {
         Path homes = root.resolve("target/flink-it");
         stopLeftovers(homes);
         settings =
-            FlinkClusterSettings.in(
-                    homes.resolve("cluster-" + ProcessHandle.current().pid()),
-                    Path.of(required(LIB_PROPERTY)))
-                .withRestPort(freePort())
-                .withRpcPort(freePort())
-                .withMetricsPort(freePortPair())
-                .withSlots(2)
-                // A failing job should fail its test at once, not be restarted until it times out.
-                .withConfig("restart-strategy.type", "none")
-                // Every job of the suite loads the bundled jar in a class loader of its own, and
-                // not all of them are unloaded: after some dozens of jobs Flink's default 256 MB
-                // of metaspace ran out and the TaskManager shut itself down. Room for the whole
-                // suite, with the heap as before.
-                .withConfig("taskmanager.memory.jvm-metaspace.size", "768m")
-                .withConfig("taskmanager.memory.process.size", "2560m");
+            FlinkClusterSettings.forTests(
+                homes.resolve("cluster-" + ProcessHandle.current().pid()),
+                Path.of(required(LIB_PROPERTY)));
         long begun = System.nanoTime();
         FlinkSessionCluster started = FlinkSessionCluster.start(settings, START_TIMEOUT);
         startedIn = Duration.ofNanos(System.nanoTime() - begun);
@@ -105,31 +91,10 @@ public final class SharedFlinkCluster {
     }
   }
 
-  /** A free port whose next port is free too: the cluster's two Prometheus ports. */
-  private static int freePortPair() throws IOException {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      int port = freePort();
-      if (port < 65535) {
-        try (ServerSocket next = new ServerSocket(port + 1, 1, InetAddress.getLoopbackAddress())) {
-          return port;
-        } catch (IOException taken) {
-          // Try another.
-        }
-      }
-    }
-    throw new IOException("found no two free consecutive ports for the cluster's metrics");
-  }
-
   /** The first of the cluster's two Prometheus ports (JobManager and TaskManager). */
   public static synchronized int metricsPort() {
     get();
     return settings.metricsPort();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   private static String required(String property) {

@@ -21,8 +21,9 @@ import org.junit.runners.model.Statement;
  * }</pre>
  *
  * <p>Works with {@code KafkaBroker}, {@code PubsubEmulator}, {@code PostgresServer} and {@code
- * RedisServer} of {@code streamfirst-testing}; a server that cannot start fails the test class with
- * its reason (e.g. how to install the Pub/Sub emulator).
+ * RedisServer} of {@code streamfirst-testing}, and {@code FlinkTestCluster} of {@code
+ * streamfirst-test-flink} (a Flink session cluster); a server that cannot start fails the test
+ * class with its reason (e.g. how to install the Pub/Sub emulator).
  */
 public final class SharedServer<S> implements TestRule {
   private final Class<S> type;
@@ -41,7 +42,7 @@ public final class SharedServer<S> implements TestRule {
       throw new IllegalArgumentException(
           (type == null ? "null" : type.getName())
               + " is not a shared server: use KafkaBroker, PubsubEmulator, PostgresServer or"
-              + " RedisServer (a class with a public static shared() method)");
+              + " RedisServer, or FlinkTestCluster (a class with a public static shared() method)");
     }
     return new SharedServer<>(type);
   }

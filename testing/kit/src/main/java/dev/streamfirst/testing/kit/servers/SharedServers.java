@@ -7,8 +7,9 @@ import java.lang.reflect.Modifier;
 /**
  * Finds a server's JVM-wide instance: the public static {@code shared()} method of its class that
  * returns that class, as {@code KafkaBroker}, {@code PubsubEmulator}, {@code PostgresServer} and
- * {@code RedisServer} of {@code streamfirst-testing} have. Each starts on first use (on loopback,
- * on a free port), is then the same for every test class of the JVM, and stops when the JVM exits.
+ * {@code RedisServer} of {@code streamfirst-testing} and {@code FlinkTestCluster} of {@code
+ * streamfirst-test-flink} have. Each starts on first use (on loopback, on a free port), is then the
+ * same for every test class of the JVM, and stops when the JVM exits.
  */
 final class SharedServers {
   private SharedServers() {}
@@ -32,7 +33,7 @@ final class SharedServers {
               + " is not a shared server: it needs a public static "
               + type.getSimpleName()
               + " shared() method, as KafkaBroker, PubsubEmulator, PostgresServer and"
-              + " RedisServer have");
+              + " RedisServer and FlinkTestCluster have");
     }
     try {
       return type.cast(shared.invoke(null));

@@ -6,9 +6,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * Real servers as a JUnit 5 extension: a test method, lifecycle method or constructor that takes a
- * {@code KafkaBroker}, {@code PubsubEmulator}, {@code PostgresServer} or {@code RedisServer} gets
- * the JVM's instance, started on first use (on loopback, on a free port), shared by every test
- * class after it and stopped when the JVM exits.
+ * {@code KafkaBroker}, {@code PubsubEmulator}, {@code PostgresServer}, {@code RedisServer} or
+ * {@code FlinkTestCluster} (of {@code streamfirst-test-flink}) gets the JVM's instance, started on
+ * first use (on loopback, on a free port), shared by every test class after it and stopped when the
+ * JVM exits.
  *
  * <pre>{@code
  * @ExtendWith(SharedServersExtension.class)

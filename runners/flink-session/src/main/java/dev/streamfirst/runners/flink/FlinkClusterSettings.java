@@ -1,6 +1,9 @@
 package dev.streamfirst.runners.flink;
 
 import com.google.auto.value.AutoValue;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -136,6 +139,48 @@ public abstract class FlinkClusterSettings {
         .setSlots(Math.max(1, Runtime.getRuntime().availableProcessors()))
         .setConfig(Map.of())
         .build();
+  }
+
+  /**
+   * A cluster for tests, as the project's own tests and {@code streamfirst-test-flink} run it: free
+   * loopback ports (so it meets no cluster started by hand, nor one of a parallel build), two
+   * slots, and no restarts, so that a failing job fails its test at once instead of being restarted
+   * until the test times out.
+   *
+   * <p>Every job loads its jar in a class loader of its own, and not all of them are unloaded:
+   * after some dozens of jobs Flink's default 256 MB of metaspace ran out and the TaskManager shut
+   * itself down. So the TaskManager gets 768 MB of it, with the heap as before (2560 MB in all).
+   */
+  public static FlinkClusterSettings forTests(Path home, Path lib) throws IOException {
+    return in(home, lib)
+        .withRestPort(freePort())
+        .withRpcPort(freePort())
+        .withMetricsPort(freePortPair())
+        .withSlots(2)
+        .withConfig("restart-strategy.type", "none")
+        .withConfig("taskmanager.memory.jvm-metaspace.size", "768m")
+        .withConfig("taskmanager.memory.process.size", "2560m");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** A free port whose next port is free too: the cluster's two Prometheus ports. */
+  private static int freePortPair() throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int port = freePort();
+      if (port < 65535) {
+        try (ServerSocket next = new ServerSocket(port + 1, 1, InetAddress.getLoopbackAddress())) {
+          return port;
+        } catch (IOException taken) {
+          // Try another.
+        }
+      }
+    }
+    throw new IOException("found no two free consecutive ports for the cluster's metrics");
   }
 
   /** The address this host's processes listen on: {@link #host()} unless set otherwise. */
