@@ -6,6 +6,7 @@
 #   [--keys=50] [--checkpointMs=1000] [--duplicates=0.01] [--delivery=at-least-once,exactly-once]
 #   [--variants=streamfirst,native] [--jobFlags="--name=value ..."] [--nativeBufferTimeoutMs=10]
 #   [--caughtUp=5s]
+# BENCHMARK_JAVA_OPTS=-Dstreamfirst.taskManagerMemory=4g gives the TaskManager more memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -o -pl benchmarks -am package dependency:build-classpath -DskipTests \
@@ -17,6 +18,6 @@ for p in java.lang java.util java.lang.invoke java.lang.reflect java.io java.net
   opens="$opens --add-opens=java.base/$p=ALL-UNNAMED"
 done
 # shellcheck disable=SC2086
-exec java -Xmx1g $opens -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+exec java -Xmx1g $opens ${BENCHMARK_JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     -Dorg.slf4j.simpleLogger.log.org.apache.kafka=error -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
     dev.streamfirst.benchmarks.LatencyBenchmark "$@"

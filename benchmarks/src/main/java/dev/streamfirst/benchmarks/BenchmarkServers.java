@@ -46,6 +46,12 @@ public final class BenchmarkServers implements AutoCloseable {
   /** The bundled jar that jobs are staged with ({@code runners/target/streamfirst-bundled.jar}). */
   public static final String JAR_PROPERTY = "streamfirst.bundledJar";
 
+  /**
+   * The TaskManager's total process memory, e.g. {@code 4g} (Flink's {@code
+   * taskmanager.memory.process.size}; unset: the cluster's default, a heap of about 570 MB).
+   */
+  public static final String TASK_MANAGER_MEMORY_PROPERTY = "streamfirst.taskManagerMemory";
+
   private static final AtomicInteger TOPICS = new AtomicInteger();
   private static BenchmarkServers shared;
 
@@ -92,6 +98,10 @@ public final class BenchmarkServers implements AutoCloseable {
               // The REST API's records and busy times are at most this old (Flink's: 10 s), so a
               // rate read from them spans the run, not a few coarse steps.
               .withConfig("metrics.fetcher.update-interval", "1000");
+      String memory = System.getProperty(TASK_MANAGER_MEMORY_PROPERTY);
+      if (memory != null) {
+        settings = settings.withConfig("taskmanager.memory.process.size", memory);
+      }
       FlinkSessionCluster flink = FlinkSessionCluster.start(settings, Duration.ofMinutes(4));
       return new BenchmarkServers(kafka, flink, jar.toAbsolutePath().toString());
     } catch (IOException | RuntimeException e) {
