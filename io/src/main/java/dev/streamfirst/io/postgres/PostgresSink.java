@@ -23,6 +23,8 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -309,8 +311,8 @@ public abstract class PostgresSink extends PTransform<PCollection<String>, PDone
     @Override
     public void setParameters(StatsRow row, PreparedStatement statement) throws SQLException {
       statement.setString(1, row.key());
-      statement.setObject(2, utc(row.windowStart()));
-      statement.setObject(3, utc(row.windowEnd()));
+      statement.setObject(2, start(row.windowStart()));
+      statement.setObject(3, end(row.windowEnd()));
       statement.setLong(4, row.stats().count());
       statement.setDouble(5, row.stats().sum());
       statement.setDouble(6, row.stats().min());
@@ -319,6 +321,19 @@ public abstract class PostgresSink extends PTransform<PCollection<String>, PDone
       statement.setString(9, row.paneTiming().name());
       statement.setLong(10, row.paneIndex());
       statement.setBoolean(11, row.isFinal());
+    }
+
+    /**
+     * The global window's open ends are stored as PostgreSQL's {@code -infinity} and {@code
+     * infinity} (the driver writes {@code OffsetDateTime.MIN} and {@code MAX} so): Beam's own
+     * bounds, years -290308 and 294247, are outside what a {@code timestamptz} holds.
+     */
+    private static OffsetDateTime start(Instant start) {
+      return start.isAfter(BoundedWindow.TIMESTAMP_MIN_VALUE) ? utc(start) : OffsetDateTime.MIN;
+    }
+
+    private static OffsetDateTime end(Instant end) {
+      return end.isAfter(GlobalWindow.INSTANCE.maxTimestamp()) ? OffsetDateTime.MAX : utc(end);
     }
 
     private static OffsetDateTime utc(Instant instant) {

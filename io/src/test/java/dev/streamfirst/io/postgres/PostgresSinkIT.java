@@ -3,6 +3,8 @@ package dev.streamfirst.io.postgres;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.hasItems;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
 
 import dev.streamfirst.io.PanedRows;
 import dev.streamfirst.io.Sinks;
@@ -23,6 +25,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo.Timing;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
@@ -96,6 +100,36 @@ public class PostgresSinkIT {
     replay.run().waitUntilFinish();
 
     assertEquals(List.of(row("k", 5, true)), selectAll(db, "live.rollup"));
+  }
+
+  @Test
+  public void globalWindowRow_isStoredWithInfiniteBounds() throws Exception {
+    String db = postgres.createDatabase("global");
+    StatsRow global =
+        StatsRow.of(
+            "g",
+            BoundedWindow.TIMESTAMP_MIN_VALUE,
+            GlobalWindow.INSTANCE.maxTimestamp().plus(Duration.millis(1)),
+            Stats.of(2, 3, 1, 2, 1.5),
+            Timing.EARLY,
+            0,
+            false);
+
+    p.apply(Create.of(global.toJson())).apply(Sinks.write(postgres.jdbcUrl(db) + "&table=g"));
+    p.run().waitUntilFinish();
+
+    try (Connection c = postgres.connect(db);
+        Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT window_start = '-infinity'::timestamptz AS open_start,"
+                    + " window_end = 'infinity'::timestamptz AS open_end, count FROM g")) {
+      assertTrue(r.next());
+      assertTrue("window_start is -infinity", r.getBoolean("open_start"));
+      assertTrue("window_end is infinity", r.getBoolean("open_end"));
+      assertEquals(2, r.getLong("count"));
+      assertFalse(r.next());
+    }
   }
 
   /** Pane {@code index} of key {@code key} in one window: {@code index + 1} values of 1..n. */
