@@ -68,7 +68,7 @@ public final class OutputDirectory {
               + " is not writable; choose a directory you can write to");
     }
     if (!existing.equals(directory)) {
-      return Optional.empty();
+      return cannotMakeDirectoryIn(existing);
     }
     List<Path> entries;
     try {
@@ -95,6 +95,25 @@ public final class OutputDirectory {
             + " holds an earlier run's output ("
             + names(entries)
             + "); add --overwrite to replace it, or choose an empty or new directory");
+  }
+
+  /**
+   * Permission bits do not tell everything (root passes them everywhere, yet {@code /proc} takes no
+   * directory): making one, and removing it at once, is the only sure test.
+   */
+  private Optional<String> cannotMakeDirectoryIn(Path existing) {
+    try {
+      Files.delete(Files.createTempDirectory(existing, ".streamfirst-probe"));
+      return Optional.empty();
+    } catch (IOException | UnsupportedOperationException e) {
+      return Optional.of(
+          directory
+              + " cannot be created: no directory can be made in "
+              + existing
+              + " ("
+              + e
+              + "); choose a directory you can write to");
+    }
   }
 
   /** Whether an earlier run's output is in the directory. */

@@ -76,4 +76,15 @@ public class OutputDirectoryTest {
 
     assertThat(problem, containsString(file + " is a file, not a directory"));
   }
+
+  @Test
+  public void pathWhereNoDirectoryCanBeMade_isRefusedBeforeTheRun_evenForRoot() {
+    // /proc takes no new directories, although its permission bits let root (as in CI) write.
+    Path path = Path.of("/proc/streamfirst-output-test/rows");
+
+    String problem = dir(path).problem(false).orElseThrow();
+
+    assertThat(problem, containsString(path + " cannot be created"));
+    assertFalse(Files.exists(Path.of("/proc/streamfirst-output-test")));
+  }
 }
