@@ -9,9 +9,11 @@ import java.nio.channels.ReadableByteChannel;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * The lines of one (decompressed) file read from the start, split and decoded as {@link
- * Utf8LineSource} does, counting the bytes consumed: that count is where a restored reader resumes,
- * which works for compressed files too, where byte offsets of the file itself cannot be sought.
+ * The lines of a file, split at {@code \n}, {@code \r\n} or {@code \r} and decoded strictly ({@link
+ * Payloads}), counting the bytes consumed. {@link Utf8LineSource} reads byte ranges of plain files
+ * with it; a watched folder reads (decompressed) files from the start, and the count is where a
+ * restored reader resumes, which works for compressed files too, where byte offsets of the file
+ * itself cannot be sought.
  */
 final class LineCursor implements Closeable {
   private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
@@ -22,14 +24,15 @@ final class LineCursor implements Closeable {
   private long consumed;
   private boolean eof;
 
-  private LineCursor(ReadableByteChannel channel) {
+  private LineCursor(ReadableByteChannel channel, long consumed) {
     this.channel = channel;
+    this.consumed = consumed;
     buffer.flip();
   }
 
   /** A cursor {@code offset} bytes into {@code channel}: 0 for the start of the file. */
   static LineCursor at(ReadableByteChannel channel, long offset) throws IOException {
-    LineCursor cursor = new LineCursor(channel);
+    LineCursor cursor = new LineCursor(channel, 0);
     if (offset == 0) {
       cursor.skipBom();
     }
@@ -37,6 +40,30 @@ final class LineCursor implements Closeable {
       // skipping what was read before the checkpoint
     }
     return cursor;
+  }
+
+  /**
+   * A cursor over {@code channel} as it stands, already {@code position} bytes into its file: no
+   * byte order mark is looked for and nothing is skipped.
+   */
+  static LineCursor positionedAt(ReadableByteChannel channel, long position) {
+    return new LineCursor(channel, position);
+  }
+
+  /** Skips to the start of the next line: past the first terminator. */
+  void skipLine() throws IOException {
+    int b;
+    while ((b = next()) >= 0) {
+      if (b == '\n') {
+        return;
+      }
+      if (b == '\r') {
+        if (peek() == '\n') {
+          next();
+        }
+        return;
+      }
+    }
   }
 
   /** Bytes consumed so far: the offset of the next line. */
