@@ -263,6 +263,7 @@ public abstract class PostgresSink extends PTransform<PCollection<String>, PDone
    */
   private static final class ParseRowsAndEnsureTableFn extends DoFn<String, StatsRow> {
     // One CREATE per table and JVM, however many DoFn instances the runner makes.
+    private static final Set<String> CREATE_RACE_STATES = Set.of("23505", "42P07", "42710");
     private static final Set<String> ENSURED = ConcurrentHashMap.newKeySet();
 
     private final SerializableFunction<Void, DataSource> dataSource;
@@ -291,8 +292,9 @@ public abstract class PostgresSink extends PTransform<PCollection<String>, PDone
         }
       } catch (SQLException e) {
         // Two workers creating the table at once: one of them loses the race on the catalog
-        // (unique_violation or duplicate_table) although the table now exists, which is fine.
-        if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) {
+        // (unique_violation, duplicate_table, or duplicate_object for the table's row type)
+        // although the table now exists, which is fine.
+        if (e.getSQLState() == null || !CREATE_RACE_STATES.contains(e.getSQLState())) {
           throw new SQLException(
               "cannot create table " + table + " in " + url + ": " + ConnectionFailure.explain(e),
               e);
