@@ -55,6 +55,9 @@ public abstract class CleanEvents implements Serializable {
   /** How finely event-time dedup releases held events: the most it delays a result. */
   public abstract Duration dedupReleaseInterval();
 
+  /** How many groups streaming dedup spreads the ids over ({@link Dedup#withStreamingGroups}). */
+  public abstract int dedupGroups();
+
   /** The windows of {@link #windowed}; not used by {@link #deduplicated}. */
   public abstract WindowSpec window();
 
@@ -72,6 +75,7 @@ public abstract class CleanEvents implements Serializable {
         .setDedupTtl(Dedup.DEFAULT_TTL)
         .setDedupClock(Dedup.Clock.EVENT_TIME)
         .setDedupReleaseInterval(Dedup.DEFAULT_RELEASE_INTERVAL)
+        .setDedupGroups(Dedup.DEFAULT_STREAMING_GROUPS)
         .setWindow(WindowSpec.global())
         .setAllowedLateness(Duration.ZERO)
         .setTrigger(TriggerPolicy.onTimeOnly());
@@ -125,6 +129,14 @@ public abstract class CleanEvents implements Serializable {
     if (release != null && release.getMillis() > 0) {
       builder.setDedupReleaseInterval(release);
     }
+    checks.require(
+        options.getDedupGroups() > 0,
+        "dedupGroups",
+        String.valueOf(options.getDedupGroups()),
+        "must be positive, e.g. " + Dedup.DEFAULT_STREAMING_GROUPS);
+    if (options.getDedupGroups() > 0) {
+      builder.setDedupGroups(options.getDedupGroups());
+    }
     return builder.setDedupClock(options.getDedupClock());
   }
 
@@ -140,7 +152,8 @@ public abstract class CleanEvents implements Serializable {
                 Dedup.<Event>byId(Event::id)
                     .withTtl(dedupTtl())
                     .withClock(dedupClock())
-                    .withReleaseInterval(dedupReleaseInterval()));
+                    .withReleaseInterval(dedupReleaseInterval())
+                    .withStreamingGroups(dedupGroups()));
     return new Cleaned(unique, PCollectionList.of(parsed.deadLetters()));
   }
 
@@ -189,6 +202,8 @@ public abstract class CleanEvents implements Serializable {
     public abstract Builder setDedupClock(Dedup.Clock clock);
 
     public abstract Builder setDedupReleaseInterval(Duration interval);
+
+    public abstract Builder setDedupGroups(int groups);
 
     public abstract Builder setMaxFuture(Duration maxFuture);
 

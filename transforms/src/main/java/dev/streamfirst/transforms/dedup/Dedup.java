@@ -5,7 +5,6 @@ import dev.streamfirst.transforms.parallelism.Shards;
 import dev.streamfirst.transforms.time.Durations;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -37,23 +36,29 @@ import org.joda.time.Instant;
  * <p><b>Processing time</b>: the first arrival of an id passes at once, and the id is remembered
  * for at least the TTL (and at most 1.5 × TTL) of processing time.
  *
- * <p>On an unbounded input, state is keyed by id: each id that passed within the TTL costs one
- * event time (or, in processing time, one flag) and one timer that forgets it, and in event time
- * each element not yet passed by the watermark waits in its id's state (a copy of an id that
- * already passed is dropped on arrival and costs nothing). So memory is bounded by the ids seen
- * within a TTL plus the input of the last {@code maxDisorder} and release interval, and spreads
- * over the job's whole parallelism; a rescaled job finds each id where the runner put its key. Only
- * value and bag state are used, so it runs on every runner (map state is not served in streaming by
- * Dataflow Runner v2 nor by Flink's portable runner). A bounded input is counted first, then
- * decided in groups of ids, one pass each, in at least {@value #BOUNDED_SHARDS} groups and in as
- * many more as keep a group near {@link #withBoundedGroupSize} elements: the memory one decision
- * needs does not grow with the input (only with the copies of one id, which always share a group).
- * Apply it before windowing, so that copies falling into different windows are still recognised.
+ * <p>On an unbounded input, the ids are spread by a mixed hash over {@link #withStreamingGroups}
+ * groups (default {@value #DEFAULT_STREAMING_GROUPS}), and each group keeps one state value: each
+ * id that passed within the TTL costs one map entry (the id and, in event time, an event time; in
+ * processing time, a tick number), and in event time each element not yet passed by the watermark
+ * waits in its group's value (a copy of an id that already passed is dropped on arrival and costs
+ * nothing). A group has one timer that forgets its expired ids, not one per id. So memory is
+ * bounded by the ids seen within a TTL (and a quarter) plus the input of the last {@code
+ * maxDisorder} and release interval, and spreads over the job's whole parallelism; a rescaled job
+ * finds each group where the runner put its key. Only value state and timers are used, so it runs
+ * on every runner (map state is not served in streaming by Dataflow Runner v2 nor by Flink's
+ * portable runner). A state backend that stores values encoded (Flink's RocksDB, Dataflow) reads
+ * and writes a group's whole value per element, so there the group count should keep a group to a
+ * few hundred ids: at least rate × TTL ÷ 200. A bounded input is counted first, then decided in
+ * groups of ids, one pass each, in at least {@value #BOUNDED_SHARDS} groups and in as many more as
+ * keep a group near {@link #withBoundedGroupSize} elements: the memory one decision needs does not
+ * grow with the input (only with the copies of one id, which always share a group). Apply it before
+ * windowing, so that copies falling into different windows are still recognised.
  *
- * <p>An id is forgotten once the watermark is a TTL past the event that passed. A copy that arrives
- * later than that (more than the TTL behind the watermark) can no longer be recognised and passes;
- * downstream it is late, and {@code EventWindows.withLateDeadLetters} sends it to the dead letters
- * whenever the window size plus the allowed lateness is at most the TTL.
+ * <p>An id is forgotten once the watermark is between one TTL and 1.25 TTL past the event that
+ * passed (its group's forget timer fires at most every quarter TTL). A copy that arrives later than
+ * that (more than that behind the watermark) can no longer be recognised and passes; downstream it
+ * is late, and {@code EventWindows.withLateDeadLetters} sends it to the dead letters whenever the
+ * window size plus the allowed lateness is at most the TTL.
  *
  * <pre>{@code
  * PCollection<Event> unique = events.apply("Dedup",
@@ -87,6 +92,13 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
   public static final int DEFAULT_BOUNDED_GROUP_SIZE = 100_000;
 
   /**
+   * How many groups the ids of an unbounded input are spread over when none is given: at 10,000
+   * distinct ids per second and a 10 minute TTL, about 180 ids per group; at low rates most groups
+   * hold an id or none, and a group with none costs nothing.
+   */
+  public static final int DEFAULT_STREAMING_GROUPS = 1 << 15;
+
+  /**
    * In event time, elements are released when the watermark passes the end of their slot of this
    * length (slots are aligned to the epoch, like fixed windows). A window whose boundaries fall on
    * multiples of it, as every window of whole tenths of a second does, is not delayed at all: its
@@ -108,6 +120,8 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
 
   abstract int boundedGroupSize();
 
+  abstract int streamingGroups();
+
   abstract Builder<T> toBuilder();
 
   @AutoValue.Builder
@@ -121,6 +135,8 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
     abstract Builder<T> setReleaseInterval(Duration interval);
 
     abstract Builder<T> setBoundedGroupSize(int elements);
+
+    abstract Builder<T> setStreamingGroups(int groups);
 
     abstract Dedup<T> build();
   }
@@ -136,6 +152,7 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
         .setClock(Clock.EVENT_TIME)
         .setReleaseInterval(DEFAULT_RELEASE_INTERVAL)
         .setBoundedGroupSize(DEFAULT_BOUNDED_GROUP_SIZE)
+        .setStreamingGroups(DEFAULT_STREAMING_GROUPS)
         .build();
   }
 
@@ -192,6 +209,21 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
     return toBuilder().setBoundedGroupSize(elements).build();
   }
 
+  /**
+   * On an unbounded input, how many groups the ids are spread over, each holding its ids in one
+   * state value (default {@value #DEFAULT_STREAMING_GROUPS}). On a state backend that stores values
+   * encoded (Flink's RocksDB, Dataflow) an element reads and writes its group's whole value, so
+   * choose at least rate × TTL ÷ 200 (distinct ids per second times the TTL in seconds, over 200);
+   * on Flink's heap backend more groups cost only their timers. Fixed for a job's state: a job
+   * restored from a savepoint with another count would look for ids in the wrong groups.
+   */
+  public Dedup<T> withStreamingGroups(int groups) {
+    if (groups <= 0) {
+      throw new IllegalArgumentException("withStreamingGroups() must be positive, got " + groups);
+    }
+    return toBuilder().setStreamingGroups(groups).build();
+  }
+
   @Override
   public PCollection<T> expand(PCollection<T> input) {
     if (!(input.getWindowingStrategy().getWindowFn() instanceof GlobalWindows)) {
@@ -219,16 +251,16 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
       unique.setWindowingStrategyInternal(input.getWindowingStrategy());
       return unique;
     }
-    PCollection<KV<String, T>> byId =
+    PCollection<KV<Integer, T>> byGroup =
         input
-            .apply("KeyById", ParDo.of(new KeyByIdFn<>(idFn())))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), coder));
-    DoFn<KV<String, T>, T> dedupFn =
+            .apply("GroupById", ParDo.of(new GroupByIdFn<>(idFn(), streamingGroups())))
+            .setCoder(KvCoder.of(VarIntCoder.of(), coder));
+    DoFn<KV<Integer, T>, T> dedupFn =
         switch (clock()) {
-          case EVENT_TIME -> new EventTimeDedupFn<>(coder, ttl(), releaseInterval());
-          case PROCESSING_TIME -> new ProcessingTimeDedupFn<>(ttl());
+          case EVENT_TIME -> new EventTimeDedupFn<>(idFn(), coder, ttl(), releaseInterval());
+          case PROCESSING_TIME -> new ProcessingTimeDedupFn<>(idFn(), ttl());
         };
-    return byId.apply("DropDuplicates", ParDo.of(dedupFn)).setCoder(coder);
+    return byGroup.apply("DropDuplicates", ParDo.of(dedupFn)).setCoder(coder);
   }
 
   @Override
@@ -242,7 +274,10 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
                 .withLabel("Event-time release interval"))
         .add(
             DisplayData.item("boundedGroupSize", boundedGroupSize())
-                .withLabel("Elements per group of a bounded input"));
+                .withLabel("Elements per group of a bounded input"))
+        .add(
+            DisplayData.item("streamingGroups", streamingGroups())
+                .withLabel("Groups of ids of an unbounded input"));
   }
 
   private static String format(Duration d) {
@@ -280,17 +315,19 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
     }
   }
 
-  /** Keys each element by its id, for state per id. */
-  private static final class KeyByIdFn<T> extends DoFn<T, KV<String, T>> {
+  /** Keys each element by its group of ids, for state per group. */
+  private static final class GroupByIdFn<T> extends DoFn<T, KV<Integer, T>> {
     private final SerializableFunction<T, String> idFn;
+    private final int groups;
 
-    KeyByIdFn(SerializableFunction<T, String> idFn) {
+    GroupByIdFn(SerializableFunction<T, String> idFn, int groups) {
       this.idFn = idFn;
+      this.groups = groups;
     }
 
     @ProcessElement
-    public void process(@Element T element, OutputReceiver<KV<String, T>> out) {
-      out.output(KV.of(idFn.apply(element), element));
+    public void process(@Element T element, OutputReceiver<KV<Integer, T>> out) {
+      out.output(KV.of(Shards.of(idFn.apply(element), groups), element));
     }
   }
 }

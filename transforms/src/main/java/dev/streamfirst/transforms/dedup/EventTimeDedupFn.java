@@ -2,7 +2,9 @@ package dev.streamfirst.transforms.dedup;
 
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.state.StateSpec;
@@ -13,6 +15,7 @@ import org.apache.beam.sdk.state.TimerSpec;
 import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TimestampedValue;
@@ -20,32 +23,33 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * Event-time dedup of an unbounded input, keyed by id.
+ * Event-time dedup of an unbounded input, keyed by group of ids.
  *
  * <p>A copy of an id that has already passed, within the TTL, is dropped on arrival: the usual
- * re-delivery costs no state. Any other element waits in its id's state until the watermark passes
- * the end of its slot of {@code releaseInterval} (one timer per waiting id, which holds the
- * watermark at the earliest waiting element); then the id's waiting elements are decided in
- * event-time order against the one that passed last. So what is held is the elements not yet passed
- * by the watermark, one entry per id, and what is remembered is one event time per id that passed
- * within the TTL, forgotten by a timer a TTL after it.
+ * re-delivery costs no state. Any other element waits in its group's state until the watermark
+ * passes the end of its slot of {@code releaseInterval} (one release timer per group, which holds
+ * the watermark at the earliest waiting element); then the group's ready elements are decided in
+ * event-time order against the ids that passed before them. A forget timer per group drops the ids
+ * whose TTL the watermark has passed; it fires at most once per {@code forgetStep} (a quarter of
+ * the TTL), so an id is remembered until the watermark is between one TTL and 1.25 TTL past it.
  *
- * <p>Only value state and timers are used, which every runner serves, Dataflow Runner v2 and
- * Flink's portable runner included (neither serves map state in streaming); and state keyed by id
- * lets Flink's heap state backend copy, after a checkpoint, only the ids touched since, not a
- * shard's whole map of ids. All of an id's state is one value ({@link IdState}): an element costs
- * one state read and, unless it is a dropped copy, one write.
+ * <p>All of a group's state is one value ({@link EventTimeGroup}) and only value state and timers
+ * are used, which every runner serves, Dataflow Runner v2 and Flink's portable runner included
+ * (neither serves map state in streaming). An element costs one state read and, unless it is a
+ * dropped copy, one write.
  */
-final class EventTimeDedupFn<T> extends DoFn<KV<String, T>, T> {
+final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
   private static final long END_OF_TIME = GlobalWindow.INSTANCE.maxTimestamp().getMillis();
 
+  private final SerializableFunction<T, String> idFn;
   private final Coder<T> coder;
   private final long ttl;
   private final long interval;
+  private final long forgetStep;
   private final Counter dropped = StreamfirstMetrics.counter(StreamfirstMetrics.DUPLICATES_DROPPED);
 
-  @StateId("id")
-  private final StateSpec<ValueState<IdState<T>>> idSpec;
+  @StateId("group")
+  private final StateSpec<ValueState<EventTimeGroup<T>>> groupSpec;
 
   @TimerId("release")
   private final TimerSpec releaseSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
@@ -53,53 +57,60 @@ final class EventTimeDedupFn<T> extends DoFn<KV<String, T>, T> {
   @TimerId("forget")
   private final TimerSpec forgetSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
-  EventTimeDedupFn(Coder<T> coder, Duration ttl, Duration interval) {
+  EventTimeDedupFn(
+      SerializableFunction<T, String> idFn, Coder<T> coder, Duration ttl, Duration interval) {
+    this.idFn = idFn;
     this.coder = coder;
     this.ttl = ttl.getMillis();
     this.interval = interval.getMillis();
-    this.idSpec = StateSpecs.value(IdState.IdStateCoder.of(coder));
+    this.forgetStep = Math.max(this.interval, this.ttl / 4);
+    this.groupSpec = StateSpecs.value(EventTimeGroup.EventTimeGroupCoder.of(coder));
   }
 
   @ProcessElement
   public void process(
-      @Element KV<String, T> element,
+      @Element KV<Integer, T> element,
       @Timestamp Instant timestamp,
-      @StateId("id") ValueState<IdState<T>> id,
+      @StateId("group") ValueState<EventTimeGroup<T>> groupState,
       @TimerId("release") Timer release) {
+    T value = element.getValue();
     long ts = timestamp.getMillis();
-    IdState<T> state = id.read();
-    Long last = state == null ? null : state.passed;
-    if (last != null && Math.abs(ts - last) < ttl) {
-      // A copy of an event that has already passed (the usual re-delivery) is decided on arrival:
-      // holding it until the watermark passes would cost state and change nothing.
-      dropped.inc();
-      return;
+    EventTimeGroup<T> group = groupState.read();
+    if (group == null) {
+      group = new EventTimeGroup<>();
+    } else {
+      Long last = group.passed.get(idFn.apply(value));
+      if (last != null && Math.abs(ts - last) < ttl) {
+        // A copy of an event that has already passed (the usual re-delivery) is decided on
+        // arrival: holding it until the watermark passes would cost state and change nothing.
+        dropped.inc();
+        return;
+      }
     }
-    List<TimestampedValue<T>> waiting = new ArrayList<>(state == null ? List.of() : state.waiting);
-    boolean wasWaiting = !waiting.isEmpty();
-    waiting.add(TimestampedValue.of(element.getValue(), timestamp));
     long slotEnd = ceilTo(ts + 1, interval);
-    long target = wasWaiting ? Math.min(state.releaseAt, slotEnd) : slotEnd;
-    long hold = wasWaiting ? Math.min(state.holdAt, ts) : ts;
-    if (!wasWaiting || target != state.releaseAt || hold != state.holdAt) {
-      if (wasWaiting && target == state.releaseAt) {
+    if (group.waiting.isEmpty()) {
+      setRelease(group, release, slotEnd, ts);
+    } else if (slotEnd < group.releaseAt || ts < group.holdAt) {
+      long target = Math.min(group.releaseAt, slotEnd);
+      if (target == group.releaseAt) {
         // Some runners' timer tables (Flink's batch mode among them) keep a timer's old output
         // timestamp when only that changes; clearing it first makes every runner take the new one.
         release.clear();
       }
-      release.withOutputTimestamp(new Instant(hold)).set(new Instant(target));
+      setRelease(group, release, target, Math.min(group.holdAt, ts));
     }
-    id.write(new IdState<>(last, waiting, target, hold));
+    group.waiting.add(TimestampedValue.of(value, timestamp));
+    groupState.write(group);
   }
 
   @OnTimer("release")
   public void onRelease(
       OnTimerContext context,
-      @StateId("id") ValueState<IdState<T>> id,
+      @StateId("group") ValueState<EventTimeGroup<T>> groupState,
       @TimerId("release") Timer release,
       @TimerId("forget") Timer forget) {
-    IdState<T> state = id.read();
-    if (state == null || state.waiting.isEmpty()) {
+    EventTimeGroup<T> group = groupState.read();
+    if (group == null || group.waiting.isEmpty()) {
       return;
     }
     // The watermark has passed this time: every element whose slot ends by then is ready. (Read
@@ -107,62 +118,90 @@ final class EventTimeDedupFn<T> extends DoFn<KV<String, T>, T> {
     long watermarkAtLeast = context.fireTimestamp().getMillis();
     List<TimestampedValue<T>> ready = new ArrayList<>();
     List<TimestampedValue<T>> later = new ArrayList<>();
-    for (TimestampedValue<T> candidate : state.waiting) {
+    for (TimestampedValue<T> candidate : group.waiting) {
       long slotEnd = ceilTo(candidate.getTimestamp().getMillis() + 1, interval);
       (slotEnd <= watermarkAtLeast ? ready : later).add(candidate);
     }
     ready.sort(EventTimeOrder.of(coder));
 
-    Long last = state.passed;
+    boolean remembered = !group.passed.isEmpty();
+    long firstExpiry = Long.MAX_VALUE;
     for (TimestampedValue<T> candidate : ready) {
+      String id = idFn.apply(candidate.getValue());
       long ts = candidate.getTimestamp().getMillis();
+      Long last = group.passed.get(id);
       if (last != null && Math.abs(ts - last) < ttl) {
         dropped.inc();
       } else {
-        last = last == null ? ts : Math.max(last, ts);
+        long passed = last == null ? ts : Math.max(last, ts);
+        group.passed.put(id, passed);
+        firstExpiry = Math.min(firstExpiry, expiry(passed));
         context.outputWithTimestamp(candidate.getValue(), candidate.getTimestamp());
       }
     }
-    if (last != null && !last.equals(state.passed)) {
-      // Forgotten once no on-time copy can be within the TTL of it any more.
-      forget.set(new Instant(Math.min(last + ttl, END_OF_TIME)));
+    if (firstExpiry != Long.MAX_VALUE) {
+      long at = ceilTo(firstExpiry, forgetStep);
+      if (!remembered || at < group.forgetAt) {
+        forget.set(new Instant(at));
+        group.forgetAt = at;
+      }
     }
 
-    if (later.isEmpty()) {
-      id.write(IdState.passedAt(last));
-      return;
+    group.waiting = later;
+    if (!later.isEmpty()) {
+      long next = Long.MAX_VALUE;
+      long hold = Long.MAX_VALUE;
+      for (TimestampedValue<T> candidate : later) {
+        long ts = candidate.getTimestamp().getMillis();
+        next = Math.min(next, ceilTo(ts + 1, interval));
+        hold = Math.min(hold, ts);
+      }
+      // Everything still waiting is in slots that end after this firing.
+      setRelease(group, release, next, Math.max(hold, watermarkAtLeast));
     }
-    long next = Long.MAX_VALUE;
-    long hold = Long.MAX_VALUE;
-    for (TimestampedValue<T> candidate : later) {
-      long ts = candidate.getTimestamp().getMillis();
-      next = Math.min(next, ceilTo(ts + 1, interval));
-      hold = Math.min(hold, ts);
-    }
-    // Everything still waiting is in slots that end after this firing.
-    hold = Math.max(hold, watermarkAtLeast);
-    release.withOutputTimestamp(new Instant(hold)).set(new Instant(next));
-    id.write(new IdState<>(last, later, next, hold));
+    groupState.write(group);
   }
 
   @OnTimer("forget")
   public void onForget(
       OnTimerContext context,
-      @StateId("id") ValueState<IdState<T>> id,
+      @StateId("group") ValueState<EventTimeGroup<T>> groupState,
       @TimerId("forget") Timer forget) {
-    IdState<T> state = id.read();
-    if (state == null || state.passed == null) {
+    EventTimeGroup<T> group = groupState.read();
+    if (group == null || group.passed.isEmpty()) {
       return;
     }
-    long expiry = Math.min(state.passed + ttl, END_OF_TIME);
-    if (expiry > context.fireTimestamp().getMillis()) {
-      // A later copy passed after this timer was set: it lives on.
-      forget.set(new Instant(expiry));
-    } else if (state.waiting.isEmpty()) {
-      id.clear();
-    } else {
-      id.write(new IdState<>(null, state.waiting, state.releaseAt, state.holdAt));
+    // No on-time copy can be within the TTL of an id whose expiry the watermark has reached.
+    long watermarkAtLeast = context.fireTimestamp().getMillis();
+    long firstExpiry = Long.MAX_VALUE;
+    for (Iterator<Map.Entry<String, Long>> ids = group.passed.entrySet().iterator();
+        ids.hasNext(); ) {
+      long expiry = expiry(ids.next().getValue());
+      if (expiry <= watermarkAtLeast) {
+        ids.remove();
+      } else {
+        firstExpiry = Math.min(firstExpiry, expiry);
+      }
     }
+    if (group.isEmpty()) {
+      groupState.clear();
+      return;
+    }
+    if (firstExpiry != Long.MAX_VALUE) {
+      group.forgetAt = ceilTo(firstExpiry, forgetStep);
+      forget.set(new Instant(group.forgetAt));
+    }
+    groupState.write(group);
+  }
+
+  private static <T> void setRelease(EventTimeGroup<T> group, Timer release, long at, long hold) {
+    release.withOutputTimestamp(new Instant(hold)).set(new Instant(at));
+    group.releaseAt = at;
+    group.holdAt = hold;
+  }
+
+  private long expiry(long passed) {
+    return Math.min(passed + ttl, END_OF_TIME);
   }
 
   private static long ceilTo(long millis, long step) {

@@ -1,7 +1,6 @@
 package dev.streamfirst.transforms.dedup;
 
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
-import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
@@ -11,47 +10,80 @@ import org.apache.beam.sdk.state.TimerSpec;
 import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.KV;
 import org.joda.time.Duration;
 
 /**
- * Processing-time dedup of an unbounded input, keyed by id: the first arrival of an id passes at
- * once, and the id is remembered until a processing-time timer a TTL later forgets it. Value state
- * and one timer per remembered id: served by every runner (Dataflow Runner v2 and Flink's portable
- * runner serve no map state in streaming), and the runner's processing time, which {@code
- * TestStream} advances, is the clock.
+ * Processing-time dedup of an unbounded input, keyed by group of ids: the first arrival of an id
+ * passes at once. While a group remembers ids, a processing-time timer ticks every half TTL, and an
+ * id is forgotten at the third tick after the one it passed in: remembered for at least the TTL and
+ * at most 1.5 × TTL (less only by how late the runner fires a timer), with one timer per group
+ * instead of one per id. Value state only, which every runner serves; the runner's processing time,
+ * which {@code TestStream} advances, is the clock.
  */
-final class ProcessingTimeDedupFn<T> extends DoFn<KV<String, T>, T> {
-  private final Duration ttl;
+final class ProcessingTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
+  /** Ticks after the one an id passed in until it is forgotten: three half TTLs. */
+  private static final int TICKS_REMEMBERED = 3;
+
+  private final SerializableFunction<T, String> idFn;
+  private final Duration tickEvery;
   private final Counter dropped = StreamfirstMetrics.counter(StreamfirstMetrics.DUPLICATES_DROPPED);
 
-  @StateId("seen")
-  private final StateSpec<ValueState<Boolean>> seenSpec = StateSpecs.value(BooleanCoder.of());
+  @StateId("group")
+  private final StateSpec<ValueState<ProcessingTimeGroup>> groupSpec =
+      StateSpecs.value(ProcessingTimeGroup.ProcessingTimeGroupCoder.of());
 
-  @TimerId("forget")
-  private final TimerSpec forgetSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
+  @TimerId("tick")
+  private final TimerSpec tickSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
 
-  ProcessingTimeDedupFn(Duration ttl) {
-    this.ttl = ttl;
+  ProcessingTimeDedupFn(SerializableFunction<T, String> idFn, Duration ttl) {
+    this.idFn = idFn;
+    // Rounded up, so that two ticks are never shorter than the TTL.
+    this.tickEvery = Duration.millis((ttl.getMillis() + 1) / 2);
   }
 
   @ProcessElement
   public void process(
-      @Element KV<String, T> element,
-      @StateId("seen") ValueState<Boolean> seen,
-      @TimerId("forget") Timer forget,
+      @Element KV<Integer, T> element,
+      @StateId("group") ValueState<ProcessingTimeGroup> groupState,
+      @TimerId("tick") Timer tick,
       OutputReceiver<T> out) {
-    if (seen.read() != null) {
+    String id = idFn.apply(element.getValue());
+    ProcessingTimeGroup group = groupState.read();
+    if (group == null) {
+      group = new ProcessingTimeGroup();
+    } else if (group.seen.containsKey(id)) {
       dropped.inc();
       return;
     }
-    seen.write(true);
-    forget.offset(ttl).setRelative();
+    if (group.seen.isEmpty()) {
+      // The clock ticks only while the group remembers an id.
+      tick.offset(tickEvery).setRelative();
+    }
+    group.seen.put(id, group.tick);
+    groupState.write(group);
     out.output(element.getValue());
   }
 
-  @OnTimer("forget")
-  public void onForget(@StateId("seen") ValueState<Boolean> seen) {
-    seen.clear();
+  @OnTimer("tick")
+  public void onTick(
+      OnTimerContext context,
+      @StateId("group") ValueState<ProcessingTimeGroup> groupState,
+      @TimerId("tick") Timer tick) {
+    ProcessingTimeGroup group = groupState.read();
+    if (group == null) {
+      return;
+    }
+    int now = ++group.tick;
+    group.seen.values().removeIf(passedIn -> now - passedIn >= TICKS_REMEMBERED);
+    if (group.seen.isEmpty()) {
+      groupState.clear();
+      return;
+    }
+    // Ticks keep a fixed cadence from the first one: after a stall, the overdue ticks fire at once
+    // and catch up, rather than stretching every id's lifetime.
+    tick.set(context.fireTimestamp().plus(tickEvery));
+    groupState.write(group);
   }
 }

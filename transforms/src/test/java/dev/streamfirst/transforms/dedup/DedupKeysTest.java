@@ -5,6 +5,7 @@ import static org.junit.Assert.assertTrue;
 
 import dev.streamfirst.transforms.harness.FnApiLikeHarness;
 import dev.streamfirst.transforms.harness.FnApiLikeHarness.Output;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -57,20 +58,40 @@ public class DedupKeysTest {
   }
 
   @Test
-  public void unboundedInput_isKeyedByTheIdItself() {
+  public void unboundedInput_copiesOfAnIdShareAGroup_andIdsSpreadEvenlyOverTheGroups() {
     TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(false);
     p.apply(TestStream.create(StringUtf8Coder.of()).advanceWatermarkToInfinity())
-        .apply(Dedup.byId((String s) -> s.substring(0, s.indexOf(':'))));
-    FnApiLikeHarness keyById = FnApiLikeHarness.ofStep(p, "KeyById");
-    keyById.processUnkeyed("order-7:a", T0);
-    keyById.processUnkeyed("order-7:b", T0);
-    keyById.processUnkeyed("order-8:a", T0);
+        .apply(Dedup.byId((String s) -> s.substring(0, s.indexOf(':'))).withStreamingGroups(200));
+    FnApiLikeHarness groupById = FnApiLikeHarness.ofStep(p, "GroupById");
+    groupById.processUnkeyed("order-7:a", T0);
+    groupById.processUnkeyed("order-7:b", T0);
+    List<Output> copies = groupById.outputs();
     assertEquals(
-        java.util.List.of(
-            KV.of("order-7", "order-7:a"),
-            KV.of("order-7", "order-7:b"),
-            KV.of("order-8", "order-8:a")),
-        keyById.outputs().stream().map(Output::value).toList());
+        List.of("order-7:a", "order-7:b"), copies.stream().map(o -> kv(o).getValue()).toList());
+    assertEquals(kv(copies.get(0)).getKey(), kv(copies.get(1)).getKey());
+
+    FnApiLikeHarness spread = FnApiLikeHarness.ofStep(p, "GroupById");
+    assertEvenSpread(spread, IDS, i -> "order-" + i + ":x", 200);
+  }
+
+  @Test
+  public void unboundedInput_byDefault_spreadsOverTheDefaultGroups() {
+    TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(false);
+    p.apply(TestStream.create(StringUtf8Coder.of()).advanceWatermarkToInfinity())
+        .apply(Dedup.byId((String s) -> s));
+    FnApiLikeHarness groupById = FnApiLikeHarness.ofStep(p, "GroupById");
+    for (int i = 0; i < 100_000; i++) {
+      groupById.processUnkeyed("sensor-" + i, T0);
+    }
+    long groups = groupById.outputs().stream().map(o -> kv(o).getKey()).distinct().count();
+    // 100,000 ids over 32,768 groups leave about 5 % of them empty, as a random assignment does.
+    assertTrue(
+        "groups used: " + groups, groups > 30_000 && groups <= Dedup.DEFAULT_STREAMING_GROUPS);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static KV<Integer, String> kv(Output output) {
+    return (KV<Integer, String>) output.value();
   }
 
   private static FnApiLikeHarness shardStep(TestPipeline p, long inputCount) {

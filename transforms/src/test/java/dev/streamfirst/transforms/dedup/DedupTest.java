@@ -302,6 +302,68 @@ public class DedupTest {
   }
 
   @Test
+  public void idsSharingAGroup_onlyTheExpiredAreForgotten_theOthersStayRemembered() {
+    // One group holds both ids: its forget timer must drop "a" (a TTL behind the watermark) and
+    // keep "b" (passed 9 minutes later), then fire again for "b".
+    TestStream<String> events =
+        TestStream.create(StringUtf8Coder.of())
+            .addElements(at("a:first", sec(0)), at("b:first", sec(540)))
+            .advanceWatermarkTo(T0.plus(sec(780)))
+            .addElements(at("a:copy", sec(1)), at("b:copy", sec(541)))
+            .advanceWatermarkTo(T0.plus(sec(1800)))
+            .addElements(at("b:late-copy", sec(542)))
+            .advanceWatermarkToInfinity();
+
+    PCollection<String> unique =
+        p.apply(events).apply(Dedup.byId(ID).withTtl(TTL).withStreamingGroups(1));
+
+    PAssert.that(unique).containsInAnyOrder("a:first", "b:first", "a:copy", "b:late-copy");
+    p.run();
+  }
+
+  @Test
+  public void manyIdsInFewGroups_eachPassesOnce_earliestCopyWins() {
+    TestStream.Builder<String> builder = TestStream.create(StringUtf8Coder.of());
+    java.util.List<String> expected = new java.util.ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      // The later copy arrives first; the earlier one must still win.
+      builder = builder.addElements(at("id" + i + ":later", sec(100 + i % 7)));
+      builder = builder.addElements(at("id" + i + ":earlier", sec(i % 7)));
+      expected.add("id" + i + ":earlier");
+    }
+
+    PCollection<String> unique =
+        p.apply(builder.advanceWatermarkToInfinity())
+            .apply(Dedup.byId(ID).withTtl(TTL).withStreamingGroups(3));
+
+    PAssert.that(unique).containsInAnyOrder(expected);
+    p.run();
+  }
+
+  @Test
+  public void processingTime_idsSharingAGroup_eachRememberedForItsOwnTtl() {
+    TestStream<String> events =
+        TestStream.create(StringUtf8Coder.of())
+            .addElements(at("a:1", sec(1)))
+            .advanceProcessingTime(Duration.standardMinutes(6))
+            .addElements(at("b:1", sec(2)))
+            .advanceProcessingTime(Duration.standardMinutes(8))
+            .addElements(at("b:2", sec(3)))
+            .advanceProcessingTime(Duration.standardMinutes(2))
+            .addElements(at("a:2", sec(4)))
+            .advanceWatermarkToInfinity();
+
+    PCollection<String> unique =
+        p.apply(events)
+            .apply(Dedup.byId(ID).withTtl(TTL).inProcessingTime().withStreamingGroups(1));
+
+    // b:2 comes 8 minutes after b:1 (within the TTL); a:2 comes 16 minutes after a:1, beyond 1.5 x
+    // TTL, although b, in the same group, is still remembered.
+    PAssert.that(unique).containsInAnyOrder("a:1", "b:1", "a:2");
+    p.run();
+  }
+
+  @Test
   public void sameEventTimeDifferentPayloads_pickIsIndependentOfArrivalOrder() {
     TestStream<String> events =
         TestStream.create(StringUtf8Coder.of())
@@ -359,5 +421,9 @@ public class DedupTest {
     assertThat(
         assertThrows(IllegalArgumentException.class, () -> Dedup.<String>byId(null)).getMessage(),
         containsString("needs an id function"));
+    assertThat(
+        assertThrows(IllegalArgumentException.class, () -> dedup.withStreamingGroups(0))
+            .getMessage(),
+        containsString("withStreamingGroups() must be positive, got 0"));
   }
 }
