@@ -48,11 +48,12 @@ import org.joda.time.Instant;
  * on every runner (map state is not served in streaming by Dataflow Runner v2 nor by Flink's
  * portable runner). A state backend that stores values encoded (Flink's RocksDB, Dataflow) reads
  * and writes a group's whole value per element, so there the group count should keep a group to a
- * few hundred ids: at least rate × TTL ÷ 200. A bounded input is counted first, then decided in
- * groups of ids, one pass each, in at least {@value #BOUNDED_SHARDS} groups and in as many more as
- * keep a group near {@link #withBoundedGroupSize} elements: the memory one decision needs does not
- * grow with the input (only with the copies of one id, which always share a group). Apply it before
- * windowing, so that copies falling into different windows are still recognised.
+ * few hundred ids: at least rate × TTL ÷ 200; on Flink's heap backend fewer groups are cheaper. A
+ * bounded input is counted first, then decided in groups of ids, one pass each, in at least {@value
+ * #BOUNDED_SHARDS} groups and in as many more as keep a group near {@link #withBoundedGroupSize}
+ * elements: the memory one decision needs does not grow with the input (only with the copies of one
+ * id, which always share a group). Apply it before windowing, so that copies falling into different
+ * windows are still recognised.
  *
  * <p>An id is forgotten once the watermark is between one TTL and 1.25 TTL past the event that
  * passed (its group's forget timer fires at most every quarter TTL). A copy that arrives later than
@@ -92,11 +93,14 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
   public static final int DEFAULT_BOUNDED_GROUP_SIZE = 100_000;
 
   /**
-   * How many groups the ids of an unbounded input are spread over when none is given: at 10,000
-   * distinct ids per second and a 10 minute TTL, about 180 ids per group; at low rates most groups
-   * hold an id or none, and a group with none costs nothing.
+   * How many groups the ids of an unbounded input are spread over when none is given. Each group
+   * has one release timer, which serves every event of the group waiting in the same slot: with
+   * fewer groups than events per release interval, most events find their group's timer already
+   * set. On Flink's heap backend at 10,000 events/s, 1,024 groups kept up with results about 0.7 s
+   * after the watermark (p50), where 32,768 groups (a timer set and fired per event) did not keep
+   * up; see docs/benchmarks.md.
    */
-  public static final int DEFAULT_STREAMING_GROUPS = 1 << 15;
+  public static final int DEFAULT_STREAMING_GROUPS = 1024;
 
   /**
    * In event time, elements are released when the watermark passes the end of their slot of this
@@ -211,11 +215,13 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
 
   /**
    * On an unbounded input, how many groups the ids are spread over, each holding its ids in one
-   * state value (default {@value #DEFAULT_STREAMING_GROUPS}). On a state backend that stores values
-   * encoded (Flink's RocksDB, Dataflow) an element reads and writes its group's whole value, so
-   * choose at least rate × TTL ÷ 200 (distinct ids per second times the TTL in seconds, over 200);
-   * on Flink's heap backend more groups cost only their timers. Fixed for a job's state: a job
-   * restored from a savepoint with another count would look for ids in the wrong groups.
+   * state value (default {@value #DEFAULT_STREAMING_GROUPS}). On Flink's heap backend fewer groups
+   * are cheaper: a group's release timer serves all its events in a release slot, and a map entry
+   * costs the same in a small map or a large one. On a state backend that stores values encoded
+   * (Flink's RocksDB, Dataflow) an element reads and writes its group's whole value, so there
+   * choose at least rate × TTL ÷ 200 (distinct ids per second times the TTL in seconds, over 200).
+   * Fixed for a job's state: a job restored from a savepoint with another count would look for ids
+   * in the wrong groups.
    */
   public Dedup<T> withStreamingGroups(int groups) {
     if (groups <= 0) {
