@@ -521,7 +521,9 @@ public final class FlinkSessionCluster {
     while (true) {
       for (String role : slots > 0 ? List.of("jobmanager", "taskmanager") : List.of("jobmanager")) {
         long pid = role.equals("jobmanager") ? jobManagerPid : taskManagerPid;
-        if (ours(pid).isEmpty()) {
+        // Alive, not ours(): a process just launched may not have exec'd java yet, and until it
+        // has, its command line is the spawn helper's, which does not name our folder.
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
           throw new IOException(
               "the Flink "
                   + role
