@@ -2,9 +2,7 @@ package dev.streamfirst.transforms.dedup;
 
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.state.StateSpec;
@@ -47,6 +45,7 @@ final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
   private final long interval;
   private final long forgetStep;
   private final Counter dropped = StreamfirstMetrics.counter(StreamfirstMetrics.DUPLICATES_DROPPED);
+  private transient IdDigests.Digester digester;
 
   @StateId("group")
   private final StateSpec<ValueState<EventTimeGroup<T>>> groupSpec;
@@ -67,6 +66,11 @@ final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
     this.groupSpec = StateSpecs.value(EventTimeGroup.EventTimeGroupCoder.of(coder));
   }
 
+  @Setup
+  public void setup() {
+    digester = new IdDigests.Digester();
+  }
+
   @ProcessElement
   public void process(
       @Element KV<Integer, T> element,
@@ -79,8 +83,8 @@ final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
     if (group == null) {
       group = new EventTimeGroup<>();
     } else {
-      Long last = group.passed.get(idFn.apply(value));
-      if (last != null && Math.abs(ts - last) < ttl) {
+      long last = group.passed.get(digester.of(idFn.apply(value)));
+      if (last != IdDigests.ABSENT && Math.abs(ts - last) < ttl) {
         // A copy of an event that has already passed (the usual re-delivery) is decided on
         // arrival: holding it until the watermark passes would cost state and change nothing.
         dropped.inc();
@@ -127,13 +131,13 @@ final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
     boolean remembered = !group.passed.isEmpty();
     long firstExpiry = Long.MAX_VALUE;
     for (TimestampedValue<T> candidate : ready) {
-      String id = idFn.apply(candidate.getValue());
+      IdDigests.Digest id = digester.of(idFn.apply(candidate.getValue()));
       long ts = candidate.getTimestamp().getMillis();
-      Long last = group.passed.get(id);
-      if (last != null && Math.abs(ts - last) < ttl) {
+      long last = group.passed.get(id);
+      if (last != IdDigests.ABSENT && Math.abs(ts - last) < ttl) {
         dropped.inc();
       } else {
-        long passed = last == null ? ts : Math.max(last, ts);
+        long passed = last == IdDigests.ABSENT ? ts : Math.max(last, ts);
         group.passed.put(id, passed);
         firstExpiry = Math.min(firstExpiry, expiry(passed));
         context.outputWithTimestamp(candidate.getValue(), candidate.getTimestamp());
@@ -173,22 +177,13 @@ final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
     }
     // No on-time copy can be within the TTL of an id whose expiry the watermark has reached.
     long watermarkAtLeast = context.fireTimestamp().getMillis();
-    long firstExpiry = Long.MAX_VALUE;
-    for (Iterator<Map.Entry<String, Long>> ids = group.passed.entrySet().iterator();
-        ids.hasNext(); ) {
-      long expiry = expiry(ids.next().getValue());
-      if (expiry <= watermarkAtLeast) {
-        ids.remove();
-      } else {
-        firstExpiry = Math.min(firstExpiry, expiry);
-      }
-    }
+    group.passed.removeIf(passed -> expiry(passed) <= watermarkAtLeast);
     if (group.isEmpty()) {
       groupState.clear();
       return;
     }
-    if (firstExpiry != Long.MAX_VALUE) {
-      group.forgetAt = ceilTo(firstExpiry, forgetStep);
+    if (!group.passed.isEmpty()) {
+      group.forgetAt = ceilTo(expiry(group.passed.minValue()), forgetStep);
       forget.set(new Instant(group.forgetAt));
     }
     groupState.write(group);

@@ -4,11 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.StructuredCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -22,7 +19,7 @@ import org.apache.beam.sdk.values.TimestampedValue.TimestampedValueCoder;
  *
  * <p>One value per group rather than state per id because per-id state costs, on Flink's heap
  * backend, a state entry, a timer and the runner's record of that timer for every id — several
- * hundred bytes and a handful of objects each — where a map entry here is the id and a long.
+ * hundred bytes and a handful of objects each — where an id here is 24 bytes ({@link IdDigests}).
  *
  * <p>Mutable: dedup changes a value it has read and writes it back. Runners that keep state as
  * objects copy a value before a checkpoint or another bundle can see it change (Flink's heap
@@ -31,7 +28,7 @@ import org.apache.beam.sdk.values.TimestampedValue.TimestampedValueCoder;
  */
 final class EventTimeGroup<T> {
   /** Id → event time (millis) of its latest copy that passed. */
-  final Map<String, Long> passed;
+  final IdDigests passed;
 
   /** Elements waiting for the watermark, in arrival order. */
   List<TimestampedValue<T>> waiting;
@@ -46,11 +43,11 @@ final class EventTimeGroup<T> {
   long forgetAt;
 
   EventTimeGroup() {
-    this(new HashMap<>(), new ArrayList<>(), 0, 0, 0);
+    this(new IdDigests(), new ArrayList<>(), 0, 0, 0);
   }
 
   private EventTimeGroup(
-      Map<String, Long> passed,
+      IdDigests passed,
       List<TimestampedValue<T>> waiting,
       long releaseAt,
       long holdAt,
@@ -68,7 +65,7 @@ final class EventTimeGroup<T> {
 
   /** Encodes each timer's time only while it is meaningful. */
   static final class EventTimeGroupCoder<T> extends StructuredCoder<EventTimeGroup<T>> {
-    private static final Coder<String> ID = StringUtf8Coder.of();
+    private static final Coder<IdDigests> IDS = IdDigests.IdDigestsCoder.of();
     private static final Coder<Long> TIME = VarLongCoder.of();
     private static final Coder<Integer> SIZE = VarIntCoder.of();
 
@@ -86,11 +83,7 @@ final class EventTimeGroup<T> {
 
     @Override
     public void encode(EventTimeGroup<T> group, OutputStream out) throws IOException {
-      SIZE.encode(group.passed.size(), out);
-      for (Map.Entry<String, Long> id : group.passed.entrySet()) {
-        ID.encode(id.getKey(), out);
-        TIME.encode(id.getValue(), out);
-      }
+      IDS.encode(group.passed, out);
       if (!group.passed.isEmpty()) {
         TIME.encode(group.forgetAt, out);
       }
@@ -106,12 +99,8 @@ final class EventTimeGroup<T> {
 
     @Override
     public EventTimeGroup<T> decode(InputStream in) throws IOException {
-      int ids = SIZE.decode(in);
-      Map<String, Long> passed = new HashMap<>(Math.max(16, ids * 4 / 3 + 1));
-      for (int i = 0; i < ids; i++) {
-        passed.put(ID.decode(in), TIME.decode(in));
-      }
-      long forgetAt = ids == 0 ? 0 : TIME.decode(in);
+      IdDigests passed = IDS.decode(in);
+      long forgetAt = passed.isEmpty() ? 0 : TIME.decode(in);
       int waitingCount = SIZE.decode(in);
       List<TimestampedValue<T>> waiting = new ArrayList<>(waitingCount);
       for (int i = 0; i < waitingCount; i++) {
@@ -129,7 +118,7 @@ final class EventTimeGroup<T> {
 
     @Override
     public void verifyDeterministic() throws NonDeterministicException {
-      throw new NonDeterministicException(this, "a hash map's entries have no fixed order");
+      throw new NonDeterministicException(this, "ids are written in the order of their slots");
     }
   }
 }

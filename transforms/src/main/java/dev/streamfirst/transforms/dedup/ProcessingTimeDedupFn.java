@@ -29,6 +29,7 @@ final class ProcessingTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
   private final SerializableFunction<T, String> idFn;
   private final Duration tickEvery;
   private final Counter dropped = StreamfirstMetrics.counter(StreamfirstMetrics.DUPLICATES_DROPPED);
+  private transient IdDigests.Digester digester;
 
   @StateId("group")
   private final StateSpec<ValueState<ProcessingTimeGroup>> groupSpec =
@@ -43,17 +44,22 @@ final class ProcessingTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
     this.tickEvery = Duration.millis((ttl.getMillis() + 1) / 2);
   }
 
+  @Setup
+  public void setup() {
+    digester = new IdDigests.Digester();
+  }
+
   @ProcessElement
   public void process(
       @Element KV<Integer, T> element,
       @StateId("group") ValueState<ProcessingTimeGroup> groupState,
       @TimerId("tick") Timer tick,
       OutputReceiver<T> out) {
-    String id = idFn.apply(element.getValue());
+    IdDigests.Digest id = digester.of(idFn.apply(element.getValue()));
     ProcessingTimeGroup group = groupState.read();
     if (group == null) {
       group = new ProcessingTimeGroup();
-    } else if (group.seen.containsKey(id)) {
+    } else if (group.seen.get(id) != IdDigests.ABSENT) {
       dropped.inc();
       return;
     }
@@ -76,7 +82,7 @@ final class ProcessingTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
       return;
     }
     int now = ++group.tick;
-    group.seen.values().removeIf(passedIn -> now - passedIn >= TICKS_REMEMBERED);
+    group.seen.removeIf(passedIn -> now - passedIn >= TICKS_REMEMBERED);
     if (group.seen.isEmpty()) {
       groupState.clear();
       return;
