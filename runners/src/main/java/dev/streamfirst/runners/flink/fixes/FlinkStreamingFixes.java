@@ -21,15 +21,17 @@ import org.apache.flink.streaming.api.transformations.SourceTransformation;
 import org.apache.flink.streaming.api.transformations.TwoInputTransformation;
 
 /**
- * Corrects three defects of FlinkRunner 2.62 in a translated job, after Beam has turned the
- * pipeline into Flink transformations and before Flink turns those into a job graph:
+ * Corrects four defects of FlinkRunner 2.62 in a translated job, after Beam has turned the pipeline
+ * into Flink transformations and before Flink turns those into a job graph:
  *
  * <ul>
  *   <li>every Beam step ({@code DoFnOperator}, including grouping and combining) passes its
  *       watermark on when a bundle ends by time, not only by count ({@link
  *       WatermarkAfterBundleFactory}), so streaming jobs need no one-element bundles;
  *   <li>every Beam source resumes from its checkpointed position when restored, instead of also
- *       reading from the start again ({@link ResumingSource}, apache/beam#31313);
+ *       reading from the start again ({@link ResumingSource}, apache/beam#31313), and passes its
+ *       metrics to Flink at most twice a second rather than after every record ({@link
+ *       SourceMetricsThrottle});
  *   <li>a streaming {@code Impulse} keeps the same operator id at every parallelism, so that a job
  *       can be restored from a savepoint at another parallelism (rescaled).
  * </ul>

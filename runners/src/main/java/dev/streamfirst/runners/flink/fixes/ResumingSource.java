@@ -20,7 +20,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * hands those new splits to readers that already hold their restored splits, so each split is read
  * twice: once from its checkpointed position and once from the beginning (apache/beam#31313, fixed
  * in Beam 2.63). Here a restored job gets a {@link ResumingSplitEnumerator}, which hands out only
- * the splits the checkpoint holds as unassigned; a fresh start is Beam's own enumerator. Everything
+ * the splits the checkpoint holds as unassigned; a fresh start is Beam's own enumerator. Its
+ * readers pass metrics to Flink at most twice a second ({@link SourceMetricsThrottle}). Everything
  * else is the wrapped source's. Delete this class once the project's Beam version has the fix.
  */
 final class ResumingSource<T, OutputT>
@@ -45,7 +46,7 @@ final class ResumingSource<T, OutputT>
   @Override
   public SourceReader<OutputT, FlinkSourceSplit<T>> createReader(SourceReaderContext readerContext)
       throws Exception {
-    return source.createReader(readerContext);
+    return SourceMetricsThrottle.applyTo(source.createReader(readerContext));
   }
 
   @Override
