@@ -87,19 +87,16 @@ public final class EventGenerator implements Serializable {
     if (!d.malformed) {
       return canonical(id, key, ts, value);
     }
-    switch (MALFORMATIONS[d.malformationKind]) {
-      case NOT_JSON:
+    return switch (MALFORMATIONS[d.malformationKind]) {
+      case NOT_JSON -> {
         String whole = canonical(id, key, ts, value);
-        return whole.substring(0, whole.length() - 1);
-      case ARRAY:
-        return "[\"" + id + "\",\"" + key + "\",\"" + ts + "\"," + value + "]";
-      case MISSING_TS:
-        return "{\"id\":\"" + id + "\",\"key\":\"" + key + "\",\"value\":" + value + "}";
-      case VALUE_AS_STRING:
-        return canonical(id, key, ts, "\"" + value + "\"");
-      default:
-        return canonical("", key, ts, value);
-    }
+        yield whole.substring(0, whole.length() - 1);
+      }
+      case ARRAY -> "[\"" + id + "\",\"" + key + "\",\"" + ts + "\"," + value + "]";
+      case MISSING_TS -> "{\"id\":\"" + id + "\",\"key\":\"" + key + "\",\"value\":" + value + "}";
+      case VALUE_AS_STRING -> canonical(id, key, ts, "\"" + value + "\"");
+      case EMPTY_ID -> canonical("", key, ts, value);
+    };
   }
 
   /** The event time of message {@code index}; also its element timestamp in Beam. */

@@ -294,18 +294,24 @@ abstract class KafkaSourceUri implements Serializable {
               ? String.valueOf(startTime())
               : start.name().toLowerCase(Locale.ROOT));
     }
-    switch (stop()) {
-      case NEVER -> {}
-      case END -> parameters.put("until", "end");
-      case TIME -> parameters.put("until", String.valueOf(stopTime()));
+    String until =
+        switch (stop()) {
+          case NEVER -> null;
+          case END -> "end";
+          case TIME -> String.valueOf(stopTime());
+        };
+    if (until != null) {
+      parameters.put("until", until);
     }
-    switch (eventTime()) {
-      case PAYLOAD -> {
-        if (!timestampField().equals(KafkaSource.DEFAULT_TIMESTAMP_FIELD)) {
-          parameters.put("tsField", timestampField());
-        }
-      }
-      case RECORD -> parameters.put("time", "record");
+    boolean recordTime =
+        switch (eventTime()) {
+          case PAYLOAD -> false;
+          case RECORD -> true;
+        };
+    if (recordTime) {
+      parameters.put("time", "record");
+    } else if (!timestampField().equals(KafkaSource.DEFAULT_TIMESTAMP_FIELD)) {
+      parameters.put("tsField", timestampField());
     }
     if (!maxDisorder().equals(KafkaSource.DEFAULT_MAX_DISORDER)) {
       parameters.put("maxDisorder", Durations.format(maxDisorder()));

@@ -38,13 +38,18 @@ final class Routing<T> implements Serializable {
       return;
     }
     notFound.inc();
-    switch (onMiss) {
-      case PASS_THROUGH -> {
-        enriched.inc();
-        out.enriched(Enriched.of(element, null));
-      }
-      case DEAD_LETTER -> fail(element, "no reference data for key '" + key + "'", out);
-      case DROP -> {}
+    boolean passes =
+        switch (onMiss) {
+          case PASS_THROUGH -> true;
+          case DEAD_LETTER -> {
+            fail(element, "no reference data for key '" + key + "'", out);
+            yield false;
+          }
+          case DROP -> false;
+        };
+    if (passes) {
+      enriched.inc();
+      out.enriched(Enriched.of(element, null));
     }
   }
 

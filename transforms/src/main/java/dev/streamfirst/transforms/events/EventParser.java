@@ -113,16 +113,12 @@ public final class EventParser implements Serializable {
             value = p.getDoubleValue();
           } else if (v == JsonToken.VALUE_NUMBER_INT) {
             // As the tree's integer nodes convert: int, long or BigInteger to double.
-            switch (p.getNumberType()) {
-              case INT:
-                value = p.getIntValue();
-                break;
-              case LONG:
-                value = p.getLongValue();
-                break;
-              default:
-                value = p.getBigIntegerValue().doubleValue();
-            }
+            value =
+                switch (p.getNumberType()) {
+                  case INT -> p.getIntValue();
+                  case LONG -> p.getLongValue();
+                  default -> p.getBigIntegerValue().doubleValue();
+                };
           } else {
             return null;
           }
@@ -327,21 +323,14 @@ public final class EventParser implements Serializable {
   }
 
   private static String describe(JsonNode node) {
-    switch (node.getNodeType()) {
-      case ARRAY:
-        return "an array";
-      case OBJECT:
-        return "an object";
-      case STRING:
-        return "a string";
-      case NUMBER:
-        return "a number";
-      case BOOLEAN:
-        return "a boolean";
-      case NULL:
-        return "null";
-      default:
-        return node.getNodeType().toString().toLowerCase();
-    }
+    return switch (node.getNodeType()) {
+      case ARRAY -> "an array";
+      case OBJECT -> "an object";
+      case STRING -> "a string";
+      case NUMBER -> "a number";
+      case BOOLEAN -> "a boolean";
+      case NULL -> "null";
+      default -> node.getNodeType().toString().toLowerCase();
+    };
   }
 }
