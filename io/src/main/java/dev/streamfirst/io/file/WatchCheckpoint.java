@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
-import java.util.Objects;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.apache.beam.sdk.coders.AtomicCoder;
@@ -19,71 +18,16 @@ import org.joda.time.Instant;
  * still to read (the first one {@code offset} bytes in), the watermark, the latest event time seen,
  * and when a new file was last found. Nothing is acknowledged anywhere, so finalizing is a no-op.
  */
-final class WatchCheckpoint implements UnboundedSource.CheckpointMark {
-  private final SortedSet<String> done;
-  private final List<String> pending;
-  private final long offset;
-  private final Instant watermark;
-  private final Instant latest;
-  private final Instant lastNewFile;
-
-  WatchCheckpoint(
-      SortedSet<String> done,
-      List<String> pending,
-      long offset,
-      Instant watermark,
-      Instant latest,
-      Instant lastNewFile) {
-    this.done = done;
-    this.pending = pending;
-    this.offset = offset;
-    this.watermark = watermark;
-    this.latest = latest;
-    this.lastNewFile = lastNewFile;
-  }
-
-  SortedSet<String> done() {
-    return done;
-  }
-
-  List<String> pending() {
-    return pending;
-  }
-
-  long offset() {
-    return offset;
-  }
-
-  Instant watermark() {
-    return watermark;
-  }
-
-  Instant latest() {
-    return latest;
-  }
-
-  Instant lastNewFile() {
-    return lastNewFile;
-  }
-
+record WatchCheckpoint(
+    SortedSet<String> done,
+    List<String> pending,
+    long offset,
+    Instant watermark,
+    Instant latest,
+    Instant lastNewFile)
+    implements UnboundedSource.CheckpointMark {
   @Override
   public void finalizeCheckpoint() {}
-
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof WatchCheckpoint c
-        && c.done.equals(done)
-        && c.pending.equals(pending)
-        && c.offset == offset
-        && c.watermark.equals(watermark)
-        && c.latest.equals(latest)
-        && c.lastNewFile.equals(lastNewFile);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(done, pending, offset, watermark, latest, lastNewFile);
-  }
 
   @Override
   public String toString() {

@@ -13,37 +13,10 @@ import org.apache.beam.sdk.io.UnboundedSource;
  * (original, then copies) were already emitted. Nothing is acknowledged anywhere, so finalizing is
  * a no-op; the position alone makes a resumed reader continue without loss or repeats.
  */
-final class GeneratorCheckpoint implements UnboundedSource.CheckpointMark {
-  private final long nextPosition;
-  private final int deliveredAtPosition;
-
-  GeneratorCheckpoint(long nextPosition, int deliveredAtPosition) {
-    this.nextPosition = nextPosition;
-    this.deliveredAtPosition = deliveredAtPosition;
-  }
-
-  long nextPosition() {
-    return nextPosition;
-  }
-
-  int deliveredAtPosition() {
-    return deliveredAtPosition;
-  }
-
+record GeneratorCheckpoint(long nextPosition, int deliveredAtPosition)
+    implements UnboundedSource.CheckpointMark {
   @Override
   public void finalizeCheckpoint() {}
-
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof GeneratorCheckpoint
-        && ((GeneratorCheckpoint) other).nextPosition == nextPosition
-        && ((GeneratorCheckpoint) other).deliveredAtPosition == deliveredAtPosition;
-  }
-
-  @Override
-  public int hashCode() {
-    return Long.hashCode(nextPosition) * 31 + deliveredAtPosition;
-  }
 
   @Override
   public String toString() {

@@ -210,13 +210,9 @@ public final class PubsubEmulator {
   }
 
   /** One message: its payload as text and its attributes. */
-  public static final class Message {
-    private final String data;
-    private final Map<String, String> attributes;
-
-    private Message(String data, Map<String, String> attributes) {
-      this.data = data;
-      this.attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+  public record Message(String data, Map<String, String> attributes) {
+    public Message {
+      attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
     }
 
     public static Message of(String data, Map<String, String> attributes) {
@@ -225,14 +221,6 @@ public final class PubsubEmulator {
 
     public static Message of(String data) {
       return new Message(data, Map.of());
-    }
-
-    public String data() {
-      return data;
-    }
-
-    public Map<String, String> attributes() {
-      return attributes;
     }
 
     @Override

@@ -215,7 +215,7 @@ public final class ScriptedHttpServer implements AutoCloseable {
   /** Applies the next fault, if any; true when it answered the request. */
   private boolean answeredByFault(HttpExchange exchange) throws IOException {
     Fault fault = nextFault();
-    long wait = latencyMillis + (fault == null ? 0 : fault.delayMillis);
+    long wait = latencyMillis + (fault == null ? 0 : fault.delayMillis());
     if (wait > 0) {
       try {
         Thread.sleep(wait);
@@ -224,9 +224,9 @@ public final class ScriptedHttpServer implements AutoCloseable {
         return true;
       }
     }
-    if (fault != null && fault.status > 0) {
+    if (fault != null && fault.status() > 0) {
       exchange.getRequestBody().readAllBytes();
-      send(exchange, fault.status, "{\"error\":\"scripted failure\"}");
+      send(exchange, fault.status(), "{\"error\":\"scripted failure\"}");
       return true;
     }
     return false;
@@ -251,13 +251,5 @@ public final class ScriptedHttpServer implements AutoCloseable {
     };
   }
 
-  private static final class Fault {
-    final int status;
-    final long delayMillis;
-
-    Fault(int status, long delayMillis) {
-      this.status = status;
-      this.delayMillis = delayMillis;
-    }
-  }
+  private record Fault(int status, long delayMillis) {}
 }

@@ -155,9 +155,9 @@ final class LookupFn<T> extends DoFn<T, Enriched<T>> {
       for (Waiting<T> waiting : batch.waiting) {
         Routing.Outputs<T> out = outputsAt(context, waiting);
         if (outcome.succeeded()) {
-          routing.found(waiting.element, waiting.key, outcome.found().get(waiting.key), out);
+          routing.found(waiting.element(), waiting.key(), outcome.found().get(waiting.key()), out);
         } else {
-          routing.fail(waiting.element, "key '" + waiting.key + "': " + outcome.error(), out);
+          routing.fail(waiting.element(), "key '" + waiting.key() + "': " + outcome.error(), out);
         }
       }
     }
@@ -246,12 +246,12 @@ final class LookupFn<T> extends DoFn<T, Enriched<T>> {
     return new Routing.Outputs<T>() {
       @Override
       public void enriched(Enriched<T> value) {
-        context.output(enrichedTag, value, waiting.timestamp, waiting.window);
+        context.output(enrichedTag, value, waiting.timestamp(), waiting.window());
       }
 
       @Override
       public void deadLetter(DeadLetter letter) {
-        context.output(deadLetterTag, letter, waiting.timestamp, waiting.window);
+        context.output(deadLetterTag, letter, waiting.timestamp(), waiting.window());
       }
     };
   }
@@ -269,17 +269,5 @@ final class LookupFn<T> extends DoFn<T, Enriched<T>> {
   }
 
   /** An element waiting for its key's record, with where it must be output. */
-  private static final class Waiting<T> {
-    final T element;
-    final String key;
-    final Instant timestamp;
-    final BoundedWindow window;
-
-    Waiting(T element, String key, Instant timestamp, BoundedWindow window) {
-      this.element = element;
-      this.key = key;
-      this.timestamp = timestamp;
-      this.window = window;
-    }
-  }
+  private record Waiting<T>(T element, String key, Instant timestamp, BoundedWindow window) {}
 }
