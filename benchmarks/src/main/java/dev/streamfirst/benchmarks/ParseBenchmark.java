@@ -103,15 +103,14 @@ public final class ParseBenchmark {
   private static boolean parse(
       int variant, String payload, EventParser ours, ObjectMapper beam, ObjectMapper tree) {
     try {
-      switch (variant) {
-        case 0:
-          return ours.parse(payload) != null;
-        case 1:
+      return switch (variant) {
+        case 0 -> ours.parse(payload) != null;
+        case 1 -> {
           Row row = beam.readValue(payload, Row.class);
-          return Instant.parse(row.getString("ts")).getMillis() != Long.MIN_VALUE;
-        default:
-          return tree.readTree(payload).isObject();
-      }
+          yield Instant.parse(row.getString("ts")).getMillis() != Long.MIN_VALUE;
+        }
+        default -> tree.readTree(payload).isObject();
+      };
     } catch (InvalidEventException | RuntimeException | java.io.IOException e) {
       return false;
     }

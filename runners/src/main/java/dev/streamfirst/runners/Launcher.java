@@ -120,25 +120,26 @@ public final class Launcher {
       usage(out);
       return OK;
     }
-    switch (args[0]) {
-      case "list":
+    return switch (args[0]) {
+      case "list" -> {
         list();
-        return OK;
-      case "run":
-        return runPipeline(Arrays.copyOfRange(args, 1, args.length));
-      case "dataflow-spec":
-        return dataflowSpec(Arrays.copyOfRange(args, 1, args.length));
-      case "flink":
+        yield OK;
+      }
+      case "run" -> runPipeline(Arrays.copyOfRange(args, 1, args.length));
+      case "dataflow-spec" -> dataflowSpec(Arrays.copyOfRange(args, 1, args.length));
+      case "flink" -> {
         if (args.length > 1 && args[1].equals("resume")) {
-          return resume(Arrays.copyOfRange(args, 2, args.length));
+          yield resume(Arrays.copyOfRange(args, 2, args.length));
         }
-        return FlinkCommand.forProject(out, err, ProjectRoot.path())
+        yield FlinkCommand.forProject(out, err, ProjectRoot.path())
             .run(Arrays.asList(args).subList(1, args.length));
-      default:
+      }
+      default -> {
         err.println("error: unknown command '" + args[0] + "'");
         usage(err);
-        return USAGE;
-    }
+        yield USAGE;
+      }
+    };
   }
 
   private void list() {

@@ -328,14 +328,11 @@ public final class RunnerChecks {
   }
 
   private static String runnerName(String runnerPackage) {
-    switch (runnerPackage) {
-      case FLINK_RUNNERS:
-        return "FlinkRunner";
-      case DATAFLOW_RUNNERS:
-        return "DataflowRunner";
-      default:
-        return "DirectRunner";
-    }
+    return switch (runnerPackage) {
+      case FLINK_RUNNERS -> "FlinkRunner";
+      case DATAFLOW_RUNNERS -> "DataflowRunner";
+      default -> "DirectRunner";
+    };
   }
 
   private static boolean onClasspath(String className) {

@@ -62,14 +62,8 @@ abstract class JdbcReference implements Serializable {
                 : java.net.URLDecoder.decode(
                     pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
         switch (name) {
-          case "table":
-          case "key":
-          case "query":
-          case "poolSize":
-            ours.put(name, value);
-            break;
-          default:
-            driverParameters.add(pair);
+          case "table", "key", "query", "poolSize" -> ours.put(name, value);
+          default -> driverParameters.add(pair);
         }
       }
     }

@@ -26,32 +26,16 @@ final class RowsAsJson {
         continue;
       }
       switch (meta.getColumnType(i)) {
-        case Types.SMALLINT:
-        case Types.INTEGER:
-        case Types.BIGINT:
-        case Types.TINYINT:
-          node.put(name, row.getLong(i));
-          break;
-        case Types.REAL:
-        case Types.FLOAT:
-        case Types.DOUBLE:
-          node.put(name, row.getDouble(i));
-          break;
-        case Types.NUMERIC:
-        case Types.DECIMAL:
-          node.put(name, (BigDecimal) row.getBigDecimal(i));
-          break;
-        case Types.BOOLEAN:
-        case Types.BIT:
-          node.put(name, row.getBoolean(i));
-          break;
-        case Types.TIMESTAMP:
-        case Types.TIMESTAMP_WITH_TIMEZONE:
+        case Types.SMALLINT, Types.INTEGER, Types.BIGINT, Types.TINYINT ->
+            node.put(name, row.getLong(i));
+        case Types.REAL, Types.FLOAT, Types.DOUBLE -> node.put(name, row.getDouble(i));
+        case Types.NUMERIC, Types.DECIMAL -> node.put(name, (BigDecimal) row.getBigDecimal(i));
+        case Types.BOOLEAN, Types.BIT -> node.put(name, row.getBoolean(i));
+        case Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> {
           Timestamp ts = row.getTimestamp(i);
           node.put(name, ts.toInstant().toString());
-          break;
-        default:
-          node.put(name, row.getString(i));
+        }
+        default -> node.put(name, row.getString(i));
       }
     }
     return node.toString();

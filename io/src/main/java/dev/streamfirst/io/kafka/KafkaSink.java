@@ -178,25 +178,21 @@ public abstract class KafkaSink extends PTransform<PCollection<String>, PDone> {
       sink = sink.withKeyField(keyField);
     }
     String delivery = parameters.get("delivery");
-    boolean exactlyOnce = false;
-    if (delivery != null) {
-      switch (delivery) {
-        case "at-least-once":
-          break;
-        case "exactly-once":
-          exactlyOnce = true;
-          break;
-        default:
-          throw new IllegalArgumentException(
-              "parameter 'delivery' in '"
-                  + uri
-                  + "' must be at-least-once or exactly-once, got '"
-                  + delivery
-                  + "'; e.g. "
-                  + EXAMPLE
-                  + "?delivery=exactly-once");
-      }
-    }
+    boolean exactlyOnce =
+        delivery != null
+            && switch (delivery) {
+              case "at-least-once" -> false;
+              case "exactly-once" -> true;
+              default ->
+                  throw new IllegalArgumentException(
+                      "parameter 'delivery' in '"
+                          + uri
+                          + "' must be at-least-once or exactly-once, got '"
+                          + delivery
+                          + "'; e.g. "
+                          + EXAMPLE
+                          + "?delivery=exactly-once");
+            };
     String shards = parameters.get("shards");
     String group = parameters.get("sinkGroup");
     if (!exactlyOnce && (shards != null || group != null)) {

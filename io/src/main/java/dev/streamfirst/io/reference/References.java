@@ -60,20 +60,16 @@ public final class References {
    */
   public static ReferenceTable table(String uri) {
     IoUri parsed = parse(uri);
-    switch (parsed.scheme()) {
-      case "file":
-        return FileReferenceTable.fromUri(parsed);
-      case "jdbc":
-        return JdbcReferenceTable.fromUri(parsed.toString());
-      case "http":
-      case "https":
-        throw new IllegalArgumentException(
-            "an HTTP reference can only be looked up, not read whole as a table: '"
-                + parsed
-                + "'; drop the table refresh, or use a file or JDBC reference");
-      default:
-        throw unknown(parsed);
-    }
+    return switch (parsed.scheme()) {
+      case "file" -> FileReferenceTable.fromUri(parsed);
+      case "jdbc" -> JdbcReferenceTable.fromUri(parsed.toString());
+      case "http", "https" ->
+          throw new IllegalArgumentException(
+              "an HTTP reference can only be looked up, not read whole as a table: '"
+                  + parsed
+                  + "'; drop the table refresh, or use a file or JDBC reference");
+      default -> throw unknown(parsed);
+    };
   }
 
   /**
@@ -83,18 +79,14 @@ public final class References {
    */
   public static LookupHandler lookup(String uri) {
     IoUri parsed = parse(uri);
-    switch (parsed.scheme()) {
-      case "jdbc":
-        return JdbcLookupHandler.fromUri(parsed.toString());
-      case "http":
-      case "https":
-        return HttpLookupHandler.fromUri(parsed);
-      case "file":
-        throw new IllegalArgumentException(
-            "a file reference is read whole as a side input, not looked up: '" + parsed + "'");
-      default:
-        throw unknown(parsed);
-    }
+    return switch (parsed.scheme()) {
+      case "jdbc" -> JdbcLookupHandler.fromUri(parsed.toString());
+      case "http", "https" -> HttpLookupHandler.fromUri(parsed);
+      case "file" ->
+          throw new IllegalArgumentException(
+              "a file reference is read whole as a side input, not looked up: '" + parsed + "'");
+      default -> throw unknown(parsed);
+    };
   }
 
   private static IoUri parse(String uri) {

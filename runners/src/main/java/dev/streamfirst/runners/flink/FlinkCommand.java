@@ -62,27 +62,22 @@ public final class FlinkCommand {
     }
     List<String> rest = args.subList(1, args.size());
     try {
-      switch (args.get(0)) {
-        case "start":
-          return start(rest);
-        case "stop":
-          return stop();
-        case "status":
-          return status();
-        case "stop-job":
-          return stopJob(rest);
-        case "start-taskmanager":
-          return startTaskManager(rest);
-        case "help":
-        case "--help":
-        case "-h":
+      return switch (args.get(0)) {
+        case "start" -> start(rest);
+        case "stop" -> stop();
+        case "status" -> status();
+        case "stop-job" -> stopJob(rest);
+        case "start-taskmanager" -> startTaskManager(rest);
+        case "help", "--help", "-h" -> {
           usage(out);
-          return OK;
-        default:
+          yield OK;
+        }
+        default -> {
           err.println("error: unknown flink command '" + args.get(0) + "'");
           usage(err);
-          return USAGE;
-      }
+          yield USAGE;
+        }
+      };
     } catch (IllegalArgumentException e) {
       err.println("error: " + e.getMessage());
       usage(err);

@@ -51,29 +51,20 @@ public abstract class SummaryRow implements Serializable {
    */
   public double metric(String name) {
     Stats s = summary().stats();
-    switch (name) {
-      case "count":
-        return s.count();
-      case "sum":
-        return s.sum();
-      case "min":
-        return s.min();
-      case "max":
-        return s.max();
-      case "mean":
-        return s.mean();
-      case "p50":
-        return summary().p50();
-      case "p95":
-        return summary().p95();
-      case "p99":
-        return summary().p99();
-      case "distinct":
-        return summary().distinct();
-      default:
-        throw new IllegalArgumentException(
-            "unknown metric '" + name + "'; use one of " + String.join(", ", METRICS));
-    }
+    return switch (name) {
+      case "count" -> s.count();
+      case "sum" -> s.sum();
+      case "min" -> s.min();
+      case "max" -> s.max();
+      case "mean" -> s.mean();
+      case "p50" -> summary().p50();
+      case "p95" -> summary().p95();
+      case "p99" -> summary().p99();
+      case "distinct" -> summary().distinct();
+      default ->
+          throw new IllegalArgumentException(
+              "unknown metric '" + name + "'; use one of " + String.join(", ", METRICS));
+    };
   }
 
   /**

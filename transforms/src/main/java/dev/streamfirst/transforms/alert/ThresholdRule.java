@@ -72,16 +72,12 @@ public abstract class ThresholdRule implements Serializable {
       return false;
     }
     double value = row.metric(metric());
-    switch (operator()) {
-      case ">":
-        return value > threshold();
-      case ">=":
-        return value >= threshold();
-      case "<":
-        return value < threshold();
-      default:
-        return value <= threshold();
-    }
+    return switch (operator()) {
+      case ">" -> value > threshold();
+      case ">=" -> value >= threshold();
+      case "<" -> value < threshold();
+      default -> value <= threshold();
+    };
   }
 
   @Override

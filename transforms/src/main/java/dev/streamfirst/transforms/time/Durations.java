@@ -44,18 +44,13 @@ public final class Durations {
       throw new IllegalArgumentException("'" + text + "' is too large a duration");
     }
     try {
-      switch (m.group(2)) {
-        case "ms":
-          return Duration.millis(amount);
-        case "s":
-          return Duration.standardSeconds(amount);
-        case "m":
-          return Duration.standardMinutes(amount);
-        case "h":
-          return Duration.standardHours(amount);
-        default:
-          return Duration.standardDays(amount);
-      }
+      return switch (m.group(2)) {
+        case "ms" -> Duration.millis(amount);
+        case "s" -> Duration.standardSeconds(amount);
+        case "m" -> Duration.standardMinutes(amount);
+        case "h" -> Duration.standardHours(amount);
+        default -> Duration.standardDays(amount);
+      };
     } catch (ArithmeticException e) {
       throw new IllegalArgumentException("'" + text + "' is too large a duration");
     }
