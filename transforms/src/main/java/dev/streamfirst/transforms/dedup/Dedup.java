@@ -38,22 +38,22 @@ import org.joda.time.Instant;
  *
  * <p>On an unbounded input, the ids are spread by a mixed hash over {@link #withStreamingGroups}
  * groups (default {@value #DEFAULT_STREAMING_GROUPS}), and each group keeps one state value: each
- * id that passed within the TTL costs one map entry (the id and, in event time, an event time; in
- * processing time, a tick number), and in event time each element not yet passed by the watermark
- * waits in its group's value (a copy of an id that already passed is dropped on arrival and costs
- * nothing). A group has one timer that forgets its expired ids, not one per id. So memory is
- * bounded by the ids seen within a TTL (and a quarter) plus the input of the last {@code
- * maxDisorder} and release interval, and spreads over the job's whole parallelism; a rescaled job
- * finds each group where the runner put its key. Only value state and timers are used, so it runs
- * on every runner (map state is not served in streaming by Dataflow Runner v2 nor by Flink's
- * portable runner). A state backend that stores values encoded (Flink's RocksDB, Dataflow) reads
- * and writes a group's whole value per element, so there the group count should keep a group to a
- * few hundred ids: at least rate × TTL ÷ 200; on Flink's heap backend fewer groups are cheaper. A
- * bounded input is counted first, then decided in groups of ids, one pass each, in at least {@value
- * #BOUNDED_SHARDS} groups and in as many more as keep a group near {@link #withBoundedGroupSize}
- * elements: the memory one decision needs does not grow with the input (only with the copies of one
- * id, which always share a group). Apply it before windowing, so that copies falling into different
- * windows are still recognised.
+ * id that passed within the TTL costs 24 bytes ({@link IdDigests}: 128 bits of its SHA-256 and, in
+ * event time, an event time; in processing time, a tick number), and in event time each element not
+ * yet passed by the watermark waits in its group's value (a copy of an id that already passed is
+ * dropped on arrival and costs nothing). A group has one timer that forgets its expired ids, not
+ * one per id. So memory is bounded by the ids seen within a TTL (and a quarter) plus the input of
+ * the last {@code maxDisorder} and release interval, and spreads over the job's whole parallelism;
+ * a rescaled job finds each group where the runner put its key. Only value state and timers are
+ * used, so it runs on every runner (map state is not served in streaming by Dataflow Runner v2 nor
+ * by Flink's portable runner). A state backend that stores values encoded (Flink's RocksDB,
+ * Dataflow) reads and writes a group's whole value per element, so there the group count should
+ * keep a group to a few hundred ids: at least rate × TTL ÷ 200; on Flink's heap backend fewer
+ * groups are cheaper. A bounded input is counted first, then decided in groups of ids, one pass
+ * each, in at least {@value #BOUNDED_SHARDS} groups and in as many more as keep a group near {@link
+ * #withBoundedGroupSize} elements: the memory one decision needs does not grow with the input (only
+ * with the copies of one id, which always share a group). Apply it before windowing, so that copies
+ * falling into different windows are still recognised.
  *
  * <p>An id is forgotten once the watermark is between one TTL and 1.25 TTL past the event that
  * passed (its group's forget timer fires at most every quarter TTL). A copy that arrives later than
@@ -216,8 +216,8 @@ public abstract class Dedup<T> extends PTransform<PCollection<T>, PCollection<T>
   /**
    * On an unbounded input, how many groups the ids are spread over, each holding its ids in one
    * state value (default {@value #DEFAULT_STREAMING_GROUPS}). On Flink's heap backend fewer groups
-   * are cheaper: a group's release timer serves all its events in a release slot, and a map entry
-   * costs the same in a small map or a large one. On a state backend that stores values encoded
+   * are cheaper: a group's release timer serves all its events in a release slot, and an id costs
+   * the same in a small group or a large one. On a state backend that stores values encoded
    * (Flink's RocksDB, Dataflow) an element reads and writes its group's whole value, so there
    * choose at least rate × TTL ÷ 200 (distinct ids per second times the TTL in seconds, over 200).
    * Fixed for a job's state: a job restored from a savepoint with another count would look for ids
