@@ -1,9 +1,9 @@
 package dev.streamfirst.transforms.dedup;
 
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.function.LongPredicate;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
@@ -15,8 +15,8 @@ import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.TimestampedValue;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 
@@ -34,7 +34,8 @@ import org.joda.time.Instant;
  * <p>All of a group's state is one value ({@link EventTimeGroup}) and only value state and timers
  * are used, which every runner serves, Dataflow Runner v2 and Flink's portable runner included
  * (neither serves map state in streaming). An element costs one state read and, unless it is a
- * dropped copy, one write.
+ * dropped copy, one write. An id is digested once, on arrival; an element that waits is encoded
+ * once, on arrival, and decoded once, when it passes.
  */
 final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
   private static final long END_OF_TIME = GlobalWindow.INSTANCE.maxTimestamp().getMillis();
@@ -48,7 +49,7 @@ final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
   private transient IdDigests.Digester digester;
 
   @StateId("group")
-  private final StateSpec<ValueState<EventTimeGroup<T>>> groupSpec;
+  private final StateSpec<ValueState<EventTimeGroup>> groupSpec;
 
   @TimerId("release")
   private final TimerSpec releaseSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
@@ -63,7 +64,7 @@ final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
     this.ttl = ttl.getMillis();
     this.interval = interval.getMillis();
     this.forgetStep = Math.max(this.interval, this.ttl / 4);
-    this.groupSpec = StateSpecs.value(EventTimeGroup.EventTimeGroupCoder.of(coder));
+    this.groupSpec = StateSpecs.value(EventTimeGroup.EventTimeGroupCoder.of());
   }
 
   @Setup
@@ -75,15 +76,17 @@ final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
   public void process(
       @Element KV<Integer, T> element,
       @Timestamp Instant timestamp,
-      @StateId("group") ValueState<EventTimeGroup<T>> groupState,
-      @TimerId("release") Timer release) {
+      @StateId("group") ValueState<EventTimeGroup> groupState,
+      @TimerId("release") Timer release)
+      throws CoderException {
     T value = element.getValue();
     long ts = timestamp.getMillis();
-    EventTimeGroup<T> group = groupState.read();
+    IdDigests.Digest id = digester.of(idFn.apply(value));
+    EventTimeGroup group = groupState.read();
     if (group == null) {
-      group = new EventTimeGroup<>();
+      group = new EventTimeGroup();
     } else {
-      long last = group.passed.get(digester.of(idFn.apply(value)));
+      long last = group.passed.get(id);
       if (last != IdDigests.ABSENT && Math.abs(ts - last) < ttl) {
         // A copy of an event that has already passed (the usual re-delivery) is decided on
         // arrival: holding it until the watermark passes would cost state and change nothing.
@@ -103,36 +106,31 @@ final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
       }
       setRelease(group, release, target, Math.min(group.holdAt, ts));
     }
-    group.waiting.add(TimestampedValue.of(value, timestamp));
+    group.waiting.add(ts, id, CoderUtils.encodeToByteArray(coder, value));
     groupState.write(group);
   }
 
   @OnTimer("release")
   public void onRelease(
       OnTimerContext context,
-      @StateId("group") ValueState<EventTimeGroup<T>> groupState,
+      @StateId("group") ValueState<EventTimeGroup> groupState,
       @TimerId("release") Timer release,
-      @TimerId("forget") Timer forget) {
-    EventTimeGroup<T> group = groupState.read();
+      @TimerId("forget") Timer forget)
+      throws CoderException {
+    EventTimeGroup group = groupState.read();
     if (group == null || group.waiting.isEmpty()) {
       return;
     }
     // The watermark has passed this time: every element whose slot ends by then is ready. (Read
     // from the timer, not from the runner's watermark, which the Fn API harness does not expose.)
     long watermarkAtLeast = context.fireTimestamp().getMillis();
-    List<TimestampedValue<T>> ready = new ArrayList<>();
-    List<TimestampedValue<T>> later = new ArrayList<>();
-    for (TimestampedValue<T> candidate : group.waiting) {
-      long slotEnd = ceilTo(candidate.getTimestamp().getMillis() + 1, interval);
-      (slotEnd <= watermarkAtLeast ? ready : later).add(candidate);
-    }
-    ready.sort(EventTimeOrder.of(coder));
+    LongPredicate ready = ts -> ceilTo(ts + 1, interval) <= watermarkAtLeast;
 
     boolean remembered = !group.passed.isEmpty();
     long firstExpiry = Long.MAX_VALUE;
-    for (TimestampedValue<T> candidate : ready) {
-      IdDigests.Digest id = digester.of(idFn.apply(candidate.getValue()));
-      long ts = candidate.getTimestamp().getMillis();
+    for (int candidate : group.waiting.inDecidingOrder(ready)) {
+      IdDigests.Digest id = group.waiting.id(candidate);
+      long ts = group.waiting.time(candidate);
       long last = group.passed.get(id);
       if (last != IdDigests.ABSENT && Math.abs(ts - last) < ttl) {
         dropped.inc();
@@ -140,7 +138,9 @@ final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
         long passed = last == IdDigests.ABSENT ? ts : Math.max(last, ts);
         group.passed.put(id, passed);
         firstExpiry = Math.min(firstExpiry, expiry(passed));
-        context.outputWithTimestamp(candidate.getValue(), candidate.getTimestamp());
+        context.outputWithTimestamp(
+            CoderUtils.decodeFromByteArray(coder, group.waiting.encoding(candidate)),
+            new Instant(ts));
       }
     }
     if (firstExpiry != Long.MAX_VALUE) {
@@ -151,12 +151,12 @@ final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
       }
     }
 
-    group.waiting = later;
-    if (!later.isEmpty()) {
+    group.waiting.retainIf(ready.negate());
+    if (!group.waiting.isEmpty()) {
       long next = Long.MAX_VALUE;
       long hold = Long.MAX_VALUE;
-      for (TimestampedValue<T> candidate : later) {
-        long ts = candidate.getTimestamp().getMillis();
+      for (int i = 0; i < group.waiting.size(); i++) {
+        long ts = group.waiting.time(i);
         next = Math.min(next, ceilTo(ts + 1, interval));
         hold = Math.min(hold, ts);
       }
@@ -169,9 +169,9 @@ final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
   @OnTimer("forget")
   public void onForget(
       OnTimerContext context,
-      @StateId("group") ValueState<EventTimeGroup<T>> groupState,
+      @StateId("group") ValueState<EventTimeGroup> groupState,
       @TimerId("forget") Timer forget) {
-    EventTimeGroup<T> group = groupState.read();
+    EventTimeGroup group = groupState.read();
     if (group == null || group.passed.isEmpty()) {
       return;
     }
@@ -189,7 +189,7 @@ final class EventTimeDedupFn<T> extends DoFn<KV<Integer, T>, T> {
     groupState.write(group);
   }
 
-  private static <T> void setRelease(EventTimeGroup<T> group, Timer release, long at, long hold) {
+  private static void setRelease(EventTimeGroup group, Timer release, long at, long hold) {
     release.withOutputTimestamp(new Instant(hold)).set(new Instant(at));
     group.releaseAt = at;
     group.holdAt = hold;

@@ -1,6 +1,5 @@
 package dev.streamfirst.transforms.dedup;
 
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -171,7 +170,11 @@ final class IdDigests {
     }
   }
 
-  /** The count, then each id's digest and value, 24 bytes each, written and read in one piece. */
+  /**
+   * The count, then the ids' high halves, low halves and values, each array written and read in one
+   * piece ({@link PrimitiveArrays}), in the order of the slots, so that decoding fills the new
+   * table almost in order.
+   */
   static final class IdDigestsCoder extends AtomicCoder<IdDigests> {
     private static final IdDigestsCoder INSTANCE = new IdDigestsCoder();
     private static final Coder<Integer> SIZE = VarIntCoder.of();
@@ -182,14 +185,23 @@ final class IdDigests {
 
     @Override
     public void encode(IdDigests ids, OutputStream out) throws IOException {
-      SIZE.encode(ids.size, out);
-      ByteBuffer entries = ByteBuffer.allocate(ids.size * ENTRY_BYTES);
+      int size = ids.size;
+      long[] high = new long[size];
+      long[] low = new long[size];
+      long[] values = new long[size];
+      int n = 0;
       for (int i = 0; i < ids.high.length; i++) {
         if (ids.high[i] != 0 || ids.low[i] != 0) {
-          entries.putLong(ids.high[i]).putLong(ids.low[i]).putLong(ids.values[i]);
+          high[n] = ids.high[i];
+          low[n] = ids.low[i];
+          values[n] = ids.values[i];
+          n++;
         }
       }
-      out.write(entries.array());
+      SIZE.encode(size, out);
+      PrimitiveArrays.writeLongs(high, size, out);
+      PrimitiveArrays.writeLongs(low, size, out);
+      PrimitiveArrays.writeLongs(values, size, out);
     }
 
     @Override
@@ -198,12 +210,15 @@ final class IdDigests {
       if (size < 0 || size > Integer.MAX_VALUE / (2 * ENTRY_BYTES)) {
         throw new IOException("not an encoding of dedup ids: " + size + " ids");
       }
-      byte[] bytes = new byte[size * ENTRY_BYTES];
-      new DataInputStream(in).readFully(bytes);
-      ByteBuffer entries = ByteBuffer.wrap(bytes);
+      long[] high = PrimitiveArrays.readLongs(size, in);
+      long[] low = PrimitiveArrays.readLongs(size, in);
+      long[] values = PrimitiveArrays.readLongs(size, in);
       IdDigests ids = new IdDigests(capacityFor(size));
       for (int i = 0; i < size; i++) {
-        ids.insert(entries.getLong(), entries.getLong(), entries.getLong());
+        if (high[i] == 0 && low[i] == 0) {
+          throw new IOException("not an encoding of dedup ids: an empty digest");
+        }
+        ids.insert(high[i], low[i], values[i]);
       }
       return ids;
     }
