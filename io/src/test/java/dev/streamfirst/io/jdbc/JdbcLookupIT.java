@@ -9,7 +9,7 @@ import static org.junit.Assert.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamfirst.testing.EventJson;
-import dev.streamfirst.testing.servers.TestPostgres;
+import dev.streamfirst.testing.servers.postgres.PostgresServer;
 import dev.streamfirst.transforms.enrich.Enrich;
 import dev.streamfirst.transforms.enrich.Enriched;
 import dev.streamfirst.transforms.enrich.LookupHandler;
@@ -48,8 +48,8 @@ public class JdbcLookupIT {
 
   @BeforeClass
   public static void createAccounts() {
-    url = TestPostgres.get().createDatabase("jdbc_lookup_it");
-    TestPostgres.get()
+    url = PostgresServer.shared().jdbcUrl(PostgresServer.shared().createDatabase("jdbc_lookup_it"));
+    PostgresServer.shared()
         .execute(
             url,
             "CREATE TABLE accounts (account_id text PRIMARY KEY, country text NOT NULL,"

@@ -3,7 +3,7 @@ package dev.streamfirst.io.jdbc;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
-import dev.streamfirst.testing.servers.TestPostgres;
+import dev.streamfirst.testing.servers.postgres.PostgresServer;
 import dev.streamfirst.transforms.enrich.Enrich;
 import dev.streamfirst.transforms.enrich.Enriched;
 import dev.streamfirst.transforms.events.Event;
@@ -34,8 +34,10 @@ public class RefreshingJdbcTableIT {
 
   @Test
   public void rowUpdatedWhileTheJobRuns_isSeenAfterTheNextRefresh() throws Exception {
-    String url = TestPostgres.get().createDatabase("refreshing_table_it");
-    TestPostgres.get()
+    String url =
+        PostgresServer.shared()
+            .jdbcUrl(PostgresServer.shared().createDatabase("refreshing_table_it"));
+    PostgresServer.shared()
         .execute(
             url,
             "CREATE TABLE accounts (account_id text PRIMARY KEY, country text NOT NULL)",
@@ -55,7 +57,7 @@ public class RefreshingJdbcTableIT {
     try {
       assertNotNull("the job never enriched an event with DE", waitFor("DE", 120_000));
       long updated = System.currentTimeMillis();
-      TestPostgres.get().execute(url, "UPDATE accounts SET country = 'PL'");
+      PostgresServer.shared().execute(url, "UPDATE accounts SET country = 'PL'");
       Long seen = waitFor("PL", 60_000);
       assertNotNull("the update never reached the events", seen);
       long delay = seen - updated;

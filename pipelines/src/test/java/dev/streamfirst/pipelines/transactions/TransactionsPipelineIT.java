@@ -6,7 +6,7 @@ import static org.junit.Assert.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamfirst.testing.EventJson;
-import dev.streamfirst.testing.servers.TestPostgres;
+import dev.streamfirst.testing.servers.postgres.PostgresServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,8 +40,9 @@ public class TransactionsPipelineIT {
 
   @BeforeClass
   public static void setUp() throws IOException {
-    String url = TestPostgres.get().createDatabase("transactions_it");
-    TestPostgres.get()
+    String url =
+        PostgresServer.shared().jdbcUrl(PostgresServer.shared().createDatabase("transactions_it"));
+    PostgresServer.shared()
         .execute(
             url,
             "CREATE TABLE accounts (account_id text PRIMARY KEY, country text NOT NULL,"

@@ -1,4 +1,4 @@
-package dev.streamfirst.testing.servers;
+package dev.streamfirst.testing.servers.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
