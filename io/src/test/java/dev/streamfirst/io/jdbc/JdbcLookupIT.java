@@ -48,15 +48,15 @@ public class JdbcLookupIT {
 
   @BeforeClass
   public static void createAccounts() {
-    url = PostgresServer.shared().jdbcUrl(PostgresServer.shared().createDatabase("jdbc_lookup_it"));
-    PostgresServer.shared()
-        .execute(
-            url,
-            "CREATE TABLE accounts (account_id text PRIMARY KEY, country text NOT NULL,"
-                + " usual_amount numeric(12,2) NOT NULL, vip boolean, opened timestamptz)",
-            "INSERT INTO accounts SELECT 'acct-' || i, CASE WHEN i % 2 = 0 THEN 'DE' ELSE 'FR' END,"
-                + " i * 10, i % 3 = 0, TIMESTAMPTZ '2020-01-01 00:00:00Z' FROM"
-                + " generate_series(1, 50) AS i");
+    PostgresServer postgres = PostgresServer.shared();
+    url = postgres.jdbcUrl(postgres.createDatabase("jdbc_lookup_it"));
+    postgres.execute(
+        url,
+        "CREATE TABLE accounts (account_id text PRIMARY KEY, country text NOT NULL,"
+            + " usual_amount numeric(12,2) NOT NULL, vip boolean, opened timestamptz)",
+        "INSERT INTO accounts SELECT 'acct-' || i, CASE WHEN i % 2 = 0 THEN 'DE' ELSE 'FR' END,"
+            + " i * 10, i % 3 = 0, TIMESTAMPTZ '2020-01-01 00:00:00Z' FROM"
+            + " generate_series(1, 50) AS i");
   }
 
   private static String reference() {
