@@ -5,7 +5,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import dev.streamfirst.runners.flink.FlinkClusterSettings;
 import dev.streamfirst.runners.flink.FlinkRest;
 import dev.streamfirst.runners.flink.FlinkSessionCluster;
-import dev.streamfirst.testing.kafka.KafkaBroker;
+import dev.streamfirst.testing.servers.kafka.KafkaBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

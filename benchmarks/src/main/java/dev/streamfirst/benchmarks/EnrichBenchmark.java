@@ -2,7 +2,7 @@ package dev.streamfirst.benchmarks;
 
 import dev.streamfirst.io.IoUri;
 import dev.streamfirst.io.http.HttpLookupHandler;
-import dev.streamfirst.testing.servers.ScriptedHttpServer;
+import dev.streamfirst.testing.servers.http.ScriptedHttpServer;
 import dev.streamfirst.transforms.enrich.Enrich;
 import dev.streamfirst.transforms.enrich.Enriched;
 import dev.streamfirst.transforms.events.Event;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamfirst.pipelines.PipelineCatalog;
 import dev.streamfirst.pipelines.PipelineDefinition;
 import dev.streamfirst.runners.conformance.JobOutput;
-import dev.streamfirst.testing.kafka.KafkaBroker;
+import dev.streamfirst.testing.servers.kafka.KafkaBroker;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

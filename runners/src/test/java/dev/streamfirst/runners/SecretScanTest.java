@@ -10,7 +10,7 @@ import dev.streamfirst.pipelines.PipelineCatalog;
 import dev.streamfirst.pipelines.PipelineDefinition;
 import dev.streamfirst.pipelines.options.AlertOptions;
 import dev.streamfirst.pipelines.options.EnrichOptions;
-import dev.streamfirst.testing.tls.TestCertificates;
+import dev.streamfirst.testing.servers.tls.TestCertificates;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;

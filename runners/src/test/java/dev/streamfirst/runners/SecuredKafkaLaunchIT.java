@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamfirst.runners.flink.FlinkRest;
 import dev.streamfirst.runners.flink.FlinkSessionCluster;
 import dev.streamfirst.runners.flink.SharedFlinkCluster;
-import dev.streamfirst.testing.kafka.KafkaBroker;
+import dev.streamfirst.testing.servers.kafka.KafkaBroker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -11,7 +11,7 @@ import static org.junit.Assert.assertEquals;
 
 import dev.streamfirst.io.IoUri;
 import dev.streamfirst.testing.EventJson;
-import dev.streamfirst.testing.servers.ScriptedHttpServer;
+import dev.streamfirst.testing.servers.http.ScriptedHttpServer;
 import dev.streamfirst.transforms.enrich.Enrich;
 import dev.streamfirst.transforms.enrich.Enriched;
 import dev.streamfirst.transforms.enrich.OnMiss;

@@ -9,7 +9,7 @@ import static org.junit.Assert.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamfirst.testing.EventJson;
-import dev.streamfirst.testing.servers.TestPostgres;
+import dev.streamfirst.testing.servers.postgres.PostgresServer;
 import dev.streamfirst.transforms.enrich.Enrich;
 import dev.streamfirst.transforms.enrich.Enriched;
 import dev.streamfirst.transforms.enrich.LookupHandler;
@@ -48,15 +48,15 @@ public class JdbcLookupIT {
 
   @BeforeClass
   public static void createAccounts() {
-    url = TestPostgres.get().createDatabase("jdbc_lookup_it");
-    TestPostgres.get()
-        .execute(
-            url,
-            "CREATE TABLE accounts (account_id text PRIMARY KEY, country text NOT NULL,"
-                + " usual_amount numeric(12,2) NOT NULL, vip boolean, opened timestamptz)",
-            "INSERT INTO accounts SELECT 'acct-' || i, CASE WHEN i % 2 = 0 THEN 'DE' ELSE 'FR' END,"
-                + " i * 10, i % 3 = 0, TIMESTAMPTZ '2020-01-01 00:00:00Z' FROM"
-                + " generate_series(1, 50) AS i");
+    PostgresServer postgres = PostgresServer.shared();
+    url = postgres.jdbcUrl(postgres.createDatabase("jdbc_lookup_it"));
+    postgres.execute(
+        url,
+        "CREATE TABLE accounts (account_id text PRIMARY KEY, country text NOT NULL,"
+            + " usual_amount numeric(12,2) NOT NULL, vip boolean, opened timestamptz)",
+        "INSERT INTO accounts SELECT 'acct-' || i, CASE WHEN i % 2 = 0 THEN 'DE' ELSE 'FR' END,"
+            + " i * 10, i % 3 = 0, TIMESTAMPTZ '2020-01-01 00:00:00Z' FROM"
+            + " generate_series(1, 50) AS i");
   }
 
   private static String reference() {

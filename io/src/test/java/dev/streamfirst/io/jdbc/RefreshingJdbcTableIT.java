@@ -3,7 +3,7 @@ package dev.streamfirst.io.jdbc;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
-import dev.streamfirst.testing.servers.TestPostgres;
+import dev.streamfirst.testing.servers.postgres.PostgresServer;
 import dev.streamfirst.transforms.enrich.Enrich;
 import dev.streamfirst.transforms.enrich.Enriched;
 import dev.streamfirst.transforms.events.Event;
@@ -34,12 +34,12 @@ public class RefreshingJdbcTableIT {
 
   @Test
   public void rowUpdatedWhileTheJobRuns_isSeenAfterTheNextRefresh() throws Exception {
-    String url = TestPostgres.get().createDatabase("refreshing_table_it");
-    TestPostgres.get()
-        .execute(
-            url,
-            "CREATE TABLE accounts (account_id text PRIMARY KEY, country text NOT NULL)",
-            "INSERT INTO accounts VALUES ('acct-1', 'DE')");
+    PostgresServer postgres = PostgresServer.shared();
+    String url = postgres.jdbcUrl(postgres.createDatabase("refreshing_table_it"));
+    postgres.execute(
+        url,
+        "CREATE TABLE accounts (account_id text PRIMARY KEY, country text NOT NULL)",
+        "INSERT INTO accounts VALUES ('acct-1', 'DE')");
     DirectOptions options = PipelineOptionsFactory.create().as(DirectOptions.class);
     options.setBlockOnRun(false);
     Pipeline p = Pipeline.create(options);
@@ -55,7 +55,7 @@ public class RefreshingJdbcTableIT {
     try {
       assertNotNull("the job never enriched an event with DE", waitFor("DE", 120_000));
       long updated = System.currentTimeMillis();
-      TestPostgres.get().execute(url, "UPDATE accounts SET country = 'PL'");
+      postgres.execute(url, "UPDATE accounts SET country = 'PL'");
       Long seen = waitFor("PL", 60_000);
       assertNotNull("the update never reached the events", seen);
       long delay = seen - updated;

@@ -2,7 +2,7 @@ package dev.streamfirst.io.kafka;
 
 import static org.junit.Assert.assertEquals;
 
-import dev.streamfirst.testing.kafka.KafkaBroker;
+import dev.streamfirst.testing.servers.kafka.KafkaBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

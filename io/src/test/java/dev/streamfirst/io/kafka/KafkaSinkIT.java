@@ -4,7 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
 
 import dev.streamfirst.io.Sinks;
-import dev.streamfirst.testing.kafka.KafkaBroker;
+import dev.streamfirst.testing.servers.kafka.KafkaBroker;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

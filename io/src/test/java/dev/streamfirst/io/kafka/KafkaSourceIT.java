@@ -7,7 +7,7 @@ import static org.junit.Assert.assertThrows;
 
 import dev.streamfirst.io.Sources;
 import dev.streamfirst.testing.EventJson;
-import dev.streamfirst.testing.kafka.KafkaBroker;
+import dev.streamfirst.testing.servers.kafka.KafkaBroker;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.testing.PAssert;

@@ -9,7 +9,7 @@ import static org.junit.Assert.assertThrows;
 
 import dev.streamfirst.io.Sinks;
 import dev.streamfirst.io.Sources;
-import dev.streamfirst.testing.kafka.KafkaBroker;
+import dev.streamfirst.testing.servers.kafka.KafkaBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;

@@ -8,7 +8,7 @@ import static org.junit.Assert.assertTrue;
 
 import dev.streamfirst.io.PanedRows;
 import dev.streamfirst.io.Sinks;
-import dev.streamfirst.testing.postgres.PostgresServer;
+import dev.streamfirst.testing.servers.postgres.PostgresServer;
 import dev.streamfirst.transforms.aggregate.Stats;
 import dev.streamfirst.transforms.aggregate.StatsRow;
 import java.sql.Connection;

@@ -7,8 +7,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 
 import dev.streamfirst.io.Sinks;
-import dev.streamfirst.testing.postgres.PostgresServer;
-import dev.streamfirst.testing.tls.TestCertificates;
+import dev.streamfirst.testing.servers.postgres.PostgresServer;
+import dev.streamfirst.testing.servers.tls.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

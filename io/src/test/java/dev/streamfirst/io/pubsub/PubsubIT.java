@@ -8,8 +8,8 @@ import static org.junit.Assert.assertEquals;
 
 import dev.streamfirst.io.Sinks;
 import dev.streamfirst.io.Sources;
-import dev.streamfirst.testing.pubsub.PubsubEmulator;
-import dev.streamfirst.testing.pubsub.PubsubEmulator.Message;
+import dev.streamfirst.testing.servers.pubsub.PubsubEmulator;
+import dev.streamfirst.testing.servers.pubsub.PubsubEmulator.Message;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,7 +5,7 @@ import static org.junit.Assert.assertTrue;
 
 import dev.streamfirst.io.PanedRows;
 import dev.streamfirst.io.Sinks;
-import dev.streamfirst.testing.redis.RedisServer;
+import dev.streamfirst.testing.servers.redis.RedisServer;
 import dev.streamfirst.transforms.aggregate.StatsRow;
 import java.util.Comparator;
 import java.util.List;

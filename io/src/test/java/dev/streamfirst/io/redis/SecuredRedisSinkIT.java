@@ -8,8 +8,8 @@ import static org.junit.Assert.assertThrows;
 
 import dev.streamfirst.io.PanedRows;
 import dev.streamfirst.io.Sinks;
-import dev.streamfirst.testing.redis.RedisServer;
-import dev.streamfirst.testing.tls.TestCertificates;
+import dev.streamfirst.testing.servers.redis.RedisServer;
+import dev.streamfirst.testing.servers.tls.TestCertificates;
 import dev.streamfirst.transforms.aggregate.StatsRow;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,7 +11,7 @@ import dev.streamfirst.testing.EventJson;
 import dev.streamfirst.testing.fuzz.MalformedPayload;
 import dev.streamfirst.testing.fuzz.MalformedPayload.Outcome;
 import dev.streamfirst.testing.fuzz.MalformedPayload.Sample;
-import dev.streamfirst.testing.kafka.KafkaBroker;
+import dev.streamfirst.testing.servers.kafka.KafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;

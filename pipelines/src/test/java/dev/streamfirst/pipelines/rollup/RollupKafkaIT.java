@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamfirst.pipelines.rollup.ReferenceRollup.Input;
 import dev.streamfirst.pipelines.rollup.ReferenceRollup.Kind;
 import dev.streamfirst.testing.EventJson;
-import dev.streamfirst.testing.kafka.KafkaBroker;
+import dev.streamfirst.testing.servers.kafka.KafkaBroker;
 import java.io.IOException;
 import java.time.ZoneOffset;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import static org.junit.Assert.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamfirst.testing.EventJson;
-import dev.streamfirst.testing.servers.TestPostgres;
+import dev.streamfirst.testing.servers.postgres.PostgresServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,14 +40,14 @@ public class TransactionsPipelineIT {
 
   @BeforeClass
   public static void setUp() throws IOException {
-    String url = TestPostgres.get().createDatabase("transactions_it");
-    TestPostgres.get()
-        .execute(
-            url,
-            "CREATE TABLE accounts (account_id text PRIMARY KEY, country text NOT NULL,"
-                + " usual_amount numeric(12,2) NOT NULL)",
-            "INSERT INTO accounts VALUES ('acct-de', 'DE', 40), ('acct-fr', 'FR', 1000),"
-                + " ('acct-br', 'BR', 15.5)");
+    PostgresServer postgres = PostgresServer.shared();
+    String url = postgres.jdbcUrl(postgres.createDatabase("transactions_it"));
+    postgres.execute(
+        url,
+        "CREATE TABLE accounts (account_id text PRIMARY KEY, country text NOT NULL,"
+            + " usual_amount numeric(12,2) NOT NULL)",
+        "INSERT INTO accounts VALUES ('acct-de', 'DE', 40), ('acct-fr', 'FR', 1000),"
+            + " ('acct-br', 'BR', 15.5)");
     accounts = url + "&table=accounts&key=account_id";
 
     List<String> lines = new ArrayList<>();

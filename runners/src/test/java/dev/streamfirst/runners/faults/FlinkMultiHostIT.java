@@ -11,7 +11,7 @@ import dev.streamfirst.runners.flink.FlinkRest;
 import dev.streamfirst.runners.flink.FlinkSessionCluster;
 import dev.streamfirst.runners.flink.JavaModuleFlags;
 import dev.streamfirst.runners.flink.SharedFlinkCluster;
-import dev.streamfirst.testing.kafka.KafkaBroker;
+import dev.streamfirst.testing.servers.kafka.KafkaBroker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -9,7 +9,7 @@ import dev.streamfirst.runners.PreparedRun;
 import dev.streamfirst.runners.flink.FlinkRest;
 import dev.streamfirst.runners.flink.FlinkSessionCluster;
 import dev.streamfirst.runners.flink.SharedFlinkCluster;
-import dev.streamfirst.testing.kafka.KafkaBroker;
+import dev.streamfirst.testing.servers.kafka.KafkaBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

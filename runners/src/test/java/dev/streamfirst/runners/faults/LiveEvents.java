@@ -1,6 +1,6 @@
 package dev.streamfirst.runners.faults;
 
-import dev.streamfirst.testing.pubsub.PubsubEmulator;
+import dev.streamfirst.testing.servers.pubsub.PubsubEmulator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,7 +8,7 @@ import dev.streamfirst.pipelines.PipelineDefinition;
 import dev.streamfirst.runners.PreparedRun;
 import dev.streamfirst.runners.flink.FlinkRest;
 import dev.streamfirst.runners.flink.FlinkSessionCluster;
-import dev.streamfirst.testing.kafka.KafkaBroker;
+import dev.streamfirst.testing.servers.kafka.KafkaBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

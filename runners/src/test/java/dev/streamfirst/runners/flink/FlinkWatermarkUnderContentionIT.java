@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamfirst.pipelines.PipelineCatalog;
 import dev.streamfirst.pipelines.PipelineDefinition;
 import dev.streamfirst.runners.PreparedRun;
-import dev.streamfirst.testing.kafka.KafkaBroker;
+import dev.streamfirst.testing.servers.kafka.KafkaBroker;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -13,7 +13,7 @@ import dev.streamfirst.pipelines.PipelineCatalog;
 import dev.streamfirst.runners.PreparedRun;
 import dev.streamfirst.runners.flink.FlinkSessionCluster;
 import dev.streamfirst.runners.flink.SharedFlinkCluster;
-import dev.streamfirst.testing.servers.ScriptedHttpServer;
+import dev.streamfirst.testing.servers.http.ScriptedHttpServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

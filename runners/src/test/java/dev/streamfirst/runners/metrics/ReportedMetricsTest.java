@@ -11,7 +11,7 @@ import static org.junit.Assert.assertTrue;
 
 import dev.streamfirst.pipelines.PipelineCatalog;
 import dev.streamfirst.runners.PreparedRun;
-import dev.streamfirst.testing.servers.ScriptedHttpServer;
+import dev.streamfirst.testing.servers.http.ScriptedHttpServer;
 import dev.streamfirst.transforms.errors.DeadLetterReason;
 import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
 import java.nio.file.Path;

@@ -21,7 +21,7 @@ import org.junit.runners.model.Statement;
  * }</pre>
  *
  * <p>Works with {@code KafkaBroker}, {@code PubsubEmulator}, {@code PostgresServer} and {@code
- * RedisServer} of {@code streamfirst-testing}, and {@code FlinkTestCluster} of {@code
+ * RedisServer} of {@code streamfirst-testing-servers}, and {@code FlinkTestCluster} of {@code
  * streamfirst-test-flink} (a Flink session cluster); a server that cannot start fails the test
  * class with its reason (e.g. how to install the Pub/Sub emulator).
  */

@@ -7,7 +7,7 @@ import java.lang.reflect.Modifier;
 /**
  * Finds a server's JVM-wide instance: the public static {@code shared()} method of its class that
  * returns that class, as {@code KafkaBroker}, {@code PubsubEmulator}, {@code PostgresServer} and
- * {@code RedisServer} of {@code streamfirst-testing} and {@code FlinkTestCluster} of {@code
+ * {@code RedisServer} of {@code streamfirst-testing-servers} and {@code FlinkTestCluster} of {@code
  * streamfirst-test-flink} have. Each starts on first use (on loopback, on a free port), is then the
  * same for every test class of the JVM, and stops when the JVM exits.
  */

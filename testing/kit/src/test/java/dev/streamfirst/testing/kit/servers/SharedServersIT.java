@@ -3,8 +3,8 @@ package dev.streamfirst.testing.kit.servers;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertSame;
 
-import dev.streamfirst.testing.postgres.PostgresServer;
-import dev.streamfirst.testing.redis.RedisServer;
+import dev.streamfirst.testing.servers.postgres.PostgresServer;
+import dev.streamfirst.testing.servers.redis.RedisServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;

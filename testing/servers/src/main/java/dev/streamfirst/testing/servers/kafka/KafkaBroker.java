@@ -1,6 +1,6 @@
-package dev.streamfirst.testing.kafka;
+package dev.streamfirst.testing.servers.kafka;
 
-import dev.streamfirst.testing.tls.TestCertificates;
+import dev.streamfirst.testing.servers.tls.TestCertificates;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -95,7 +95,7 @@ public final class KafkaBroker implements AutoCloseable {
   /** The secured broker's administrator, a super user. */
   public static final String ADMIN_USER = "admin";
 
-  static final String CLASSPATH_RESOURCE = "dev/streamfirst/testing/kafka/broker.classpath";
+  static final String CLASSPATH_RESOURCE = "dev/streamfirst/testing/servers/kafka/broker.classpath";
   static final String REPOSITORY_TOKEN = "M2_REPO";
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);

@@ -1,6 +1,6 @@
-package dev.streamfirst.testing.redis;
+package dev.streamfirst.testing.servers.redis;
 
-import dev.streamfirst.testing.tls.TestCertificates;
+import dev.streamfirst.testing.servers.tls.TestCertificates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;

@@ -1,4 +1,4 @@
-package dev.streamfirst.testing.tls;
+package dev.streamfirst.testing.servers.tls;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

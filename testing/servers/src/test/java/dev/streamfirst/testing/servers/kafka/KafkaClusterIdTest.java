@@ -1,4 +1,4 @@
-package dev.streamfirst.testing.kafka;
+package dev.streamfirst.testing.servers.kafka;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;

@@ -1,4 +1,4 @@
-package dev.streamfirst.testing.servers;
+package dev.streamfirst.testing.servers.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,6 +42,10 @@ import java.util.concurrent.Executors;
  *   String uri = server.uri("/batch");  // http://127.0.0.1:<port>/batch
  * }
  * }</pre>
+ *
+ * <p>Faults are taken in order, one per request, under a lock: {@code failNext(2, 500)} fails
+ * exactly two requests however many arrive at once, which tests that count retries rely on (a mock
+ * server's scenario states, advanced without a lock, do not guarantee it).
  */
 public final class ScriptedHttpServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,4 +1,4 @@
-package dev.streamfirst.testing.kafka;
+package dev.streamfirst.testing.servers.kafka;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;

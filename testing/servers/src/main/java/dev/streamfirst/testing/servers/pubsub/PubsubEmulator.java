@@ -1,4 +1,4 @@
-package dev.streamfirst.testing.pubsub;
+package dev.streamfirst.testing.servers.pubsub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

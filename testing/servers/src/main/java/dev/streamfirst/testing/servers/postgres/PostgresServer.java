@@ -1,6 +1,6 @@
-package dev.streamfirst.testing.postgres;
+package dev.streamfirst.testing.servers.postgres;
 
-import dev.streamfirst.testing.tls.TestCertificates;
+import dev.streamfirst.testing.servers.tls.TestCertificates;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,6 +24,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * String db = postgres.createDatabase("rollup_test");
  * String url = postgres.jdbcUrl(db); // jdbc:postgresql://localhost:<port>/<db>?user=postgres
  * try (Connection c = postgres.connect(db)) { ... }
+ * postgres.execute(url, "CREATE TABLE accounts (id text PRIMARY KEY, country text)");
  * }</pre>
  *
  * <p>A secured server ({@link #sharedSecured()}) refuses every TCP connection without TLS, presents
@@ -188,6 +189,18 @@ public final class PostgresServer {
     // On the secured server the superuser, too, must come over TLS (unchecked: it is the test's).
     return DriverManager.getConnection(
         jdbcUrl(database) + (certificates == null ? "" : "&sslmode=require"));
+  }
+
+  /** Runs each statement at {@code jdbcUrl} in its own transaction. */
+  public void execute(String jdbcUrl, String... statements) {
+    try (Connection connection = DriverManager.getConnection(jdbcUrl);
+        Statement statement = connection.createStatement()) {
+      for (String sql : statements) {
+        statement.execute(sql);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("SQL failed on " + jdbcUrl + ": " + e.getMessage(), e);
+    }
   }
 
   private static String randomPassword() {

@@ -1,4 +1,4 @@
-package dev.streamfirst.testing.kafka;
+package dev.streamfirst.testing.servers.kafka;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
