@@ -109,6 +109,14 @@ public interface RunnerProfile {
     return false;
   }
 
+  /**
+   * The options interfaces of this runner that {@code ./streamfirst run <pipeline> --help} lists; a
+   * runner with none is not offered there.
+   */
+  default List<Class<? extends PipelineOptions>> helpOptions() {
+    return List.of();
+  }
+
   /** How to stop a job the launcher left running, for one that {@link #outlivesLauncher}. */
   default String stopHint(PipelineOptions options) {
     return "The job keeps running on " + options.getRunner().getSimpleName() + "; stop it there.";

@@ -4,6 +4,8 @@ import dev.streamfirst.runners.dataflow.DataflowProfile;
 import dev.streamfirst.runners.direct.DirectProfile;
 import dev.streamfirst.runners.flink.FlinkProfile;
 import dev.streamfirst.runners.portable.PortableProfile;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.beam.runners.dataflow.DataflowRunner;
 import org.apache.beam.runners.direct.DirectRunner;
@@ -21,16 +23,15 @@ import org.apache.beam.sdk.options.PipelineOptions;
 public final class RunnerProfiles {
   private static final RunnerProfile NONE = new RunnerProfile() {};
 
-  private static final Map<String, RunnerProfile> BY_RUNNER =
-      Map.of(
-          DirectRunner.class.getName(),
-          new DirectProfile(),
-          FlinkRunner.class.getName(),
-          new FlinkProfile(),
-          DataflowRunner.class.getName(),
-          new DataflowProfile(),
-          PortableProfile.RUNNER,
-          new PortableProfile());
+  // In the order --help offers them.
+  private static final Map<String, RunnerProfile> BY_RUNNER = new LinkedHashMap<>();
+
+  static {
+    BY_RUNNER.put(DirectRunner.class.getName(), new DirectProfile());
+    BY_RUNNER.put(FlinkRunner.class.getName(), new FlinkProfile());
+    BY_RUNNER.put(DataflowRunner.class.getName(), new DataflowProfile());
+    BY_RUNNER.put(PortableProfile.RUNNER, new PortableProfile());
+  }
 
   private RunnerProfiles() {}
 
@@ -39,6 +40,11 @@ public final class RunnerProfiles {
    */
   public static RunnerProfile of(Class<?> runner) {
     return BY_RUNNER.getOrDefault(runner.getName(), NONE);
+  }
+
+  /** Every profile by its runner's class name, Direct first. */
+  public static Map<String, RunnerProfile> all() {
+    return Collections.unmodifiableMap(BY_RUNNER);
   }
 
   /** The profile of the runner {@code options} name. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.beam.runners.dataflow.DataflowPipelineJob;
 import org.apache.beam.runners.dataflow.options.DataflowPipelineOptions;
+import org.apache.beam.runners.dataflow.options.DataflowPipelineWorkerPoolOptions;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
 
@@ -68,6 +69,11 @@ public final class DataflowProfile implements RunnerProfile {
             ? Optional.ofNullable(job.getJobId())
             : Optional.empty();
     return () -> id;
+  }
+
+  @Override
+  public List<Class<? extends PipelineOptions>> helpOptions() {
+    return List.of(DataflowPipelineOptions.class, DataflowPipelineWorkerPoolOptions.class);
   }
 
   @Override

@@ -29,6 +29,11 @@ public final class DirectProfile implements RunnerProfile {
     }
   }
 
+  @Override
+  public List<Class<? extends PipelineOptions>> helpOptions() {
+    return List.of(DirectOptions.class);
+  }
+
   /** DirectRunner never retries a bundle, so the sink's input is stable. */
   @Override
   public List<String> exactlyOnceKafkaSinkProblems(PlannedRun run, String sink) {

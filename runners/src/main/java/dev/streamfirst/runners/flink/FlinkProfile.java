@@ -392,6 +392,11 @@ public final class FlinkProfile implements RunnerProfile {
   }
 
   @Override
+  public List<Class<? extends PipelineOptions>> helpOptions() {
+    return List.of(FlinkPipelineOptions.class, FlinkNetworkOptions.class);
+  }
+
+  @Override
   public String where(PipelineOptions options) {
     return cluster(options).map(c -> " at " + c).orElse("");
   }
