@@ -10,15 +10,11 @@ import dev.streamfirst.pipelines.options.SinkOptions;
 import dev.streamfirst.runners.dataflow.DataflowSpecs;
 import dev.streamfirst.runners.dataflow.offline.JobSpecs;
 import dev.streamfirst.runners.flink.FlinkCommand;
-import dev.streamfirst.runners.flink.FlinkRest;
 import dev.streamfirst.runners.flink.RetainedCheckpoints;
 import dev.streamfirst.runners.metrics.MetricsEndpoint;
 import dev.streamfirst.runners.report.ReportLocation;
-import dev.streamfirst.transforms.metrics.RunReportMetrics;
-import dev.streamfirst.transforms.metrics.StreamfirstMetrics;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,10 +26,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.options.ApplicationNameOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
@@ -225,7 +219,7 @@ public final class Launcher {
             + name
             + " on "
             + options.getRunner().getSimpleName()
-            + RunnerDefaults.flinkCluster(options).map(c -> " at " + c).orElse("")
+            + RunnerProfiles.of(options).where(options)
             + " — "
             + RunSummary.describeIo(options));
     AuditLog audit = null;
@@ -373,23 +367,7 @@ public final class Launcher {
     if (port == null) {
       return null;
     }
-    if (FlinkRunner.class.equals(options.getRunner())) {
-      // The embedded cluster's own Prometheus reporter serves it (LocalFlinkMetrics): only
-      // check that it can, since the reporter would just log a port it cannot take.
-      try (ServerSocket probe = new ServerSocket(port)) {
-        probe.setReuseAddress(true);
-      }
-      err.println(
-          "Serving the job's metrics for Prometheus at http://localhost:"
-              + port
-              + "/metrics (the embedded Flink cluster's Prometheus reporter)");
-      return null;
-    }
-    MetricsEndpoint endpoint =
-        MetricsEndpoint.start(port, options.as(ApplicationNameOptions.class).getAppName());
-    err.println(
-        "Serving the job's metrics for Prometheus at http://localhost:" + port + "/metrics");
-    return endpoint;
+    return RunnerProfiles.of(options).serveMetrics(options, port, err);
   }
 
   private int execute(
@@ -399,6 +377,8 @@ public final class Launcher {
       RunRecorder recorder,
       long started,
       @Nullable MetricsEndpoint metrics) {
+    PipelineOptions options = pipeline.getOptions();
+    RunnerProfile profile = RunnerProfiles.of(options);
     PipelineResult result;
     try {
       result = PreparedRun.submit(pipeline);
@@ -406,32 +386,18 @@ public final class Launcher {
       recorder.ended("FAILED", null);
       throw e;
     }
-    PipelineOptions options = pipeline.getOptions();
     if (metrics != null) {
       metrics.follow(result);
     }
-    Optional<FlinkRest.Job> onCluster = clusterJob(options);
-    onCluster.ifPresent(job -> lastRunnerJobId = job.id());
-    if (result instanceof org.apache.beam.runners.dataflow.DataflowPipelineJob dataflow) {
-      lastRunnerJobId = dataflow.getJobId();
-    }
-    onCluster.ifPresent(
-        job ->
-            err.println(
-                "Submitted Flink job "
-                    + job.id()
-                    + " — web UI http://"
-                    + RunnerDefaults.flinkCluster(options).orElseThrow()
-                    + "/#/job/running/"
-                    + job.id()
-                    + "/overview"));
+    SubmittedJob job = profile.submitted(options, result, err);
+    lastRunnerJobId = job.id().orElse(null);
     // A detached Flink job's counters come from the cluster while it runs.
     Supplier<RunSummary> progress =
         () ->
-            onCluster
-                .map(job -> clusterSummary(options, job, result, started))
+            job.counters()
+                .map(c -> RunSummary.of(c.streamfirst(), c.report(), started))
                 .orElseGet(() -> RunSummary.of(result, started));
-    boolean outlives = RunnerDefaults.outlivesLauncher(options);
+    boolean outlives = profile.outlivesLauncher(options);
     AtomicBoolean finished = new AtomicBoolean(false);
     Thread onInterrupt =
         new Thread(
@@ -442,7 +408,7 @@ public final class Launcher {
                   // A cluster or Dataflow job belongs to its service: leaving the launcher only
                   // stops following it.
                   err.println(progress.get().describe("Left running", outputs));
-                  err.println(stopHint(options));
+                  err.println(profile.stopHint(options));
                   return;
                 }
                 err.println(RunSummary.of(result, started).describe("Stopped", outputs));
@@ -483,7 +449,7 @@ public final class Launcher {
           lastCounters = left.counters();
           lastStatus = "LEFT_RUNNING";
           err.println(left.describe("Left running", outputs));
-          err.println(stopHint(options));
+          err.println(profile.stopHint(options));
           return OK;
         }
         if (System.nanoTime() >= nextSample) {
@@ -629,39 +595,6 @@ public final class Launcher {
       err.println("error: the translation failed: " + rootMessage(e));
       return FAILED;
     }
-  }
-
-  /** The job on the Flink cluster the pipeline was submitted to, if it went to one. */
-  private static Optional<FlinkRest.Job> clusterJob(PipelineOptions options) {
-    return RunnerDefaults.flinkCluster(options)
-        .flatMap(
-            cluster -> {
-              try {
-                return FlinkRest.at(cluster).jobNamed(options.getJobName());
-              } catch (IOException e) {
-                return Optional.empty();
-              }
-            });
-  }
-
-  private static RunSummary clusterSummary(
-      PipelineOptions options, FlinkRest.Job job, PipelineResult result, long started) {
-    try {
-      FlinkRest rest = FlinkRest.at(RunnerDefaults.flinkCluster(options).orElseThrow());
-      return RunSummary.of(
-          rest.counters(job.id(), StreamfirstMetrics.NAMESPACE),
-          rest.counters(job.id(), RunReportMetrics.NAMESPACE),
-          started);
-    } catch (IOException e) {
-      return RunSummary.of(result, started);
-    }
-  }
-
-  private static String stopHint(PipelineOptions options) {
-    return RunnerDefaults.flinkCluster(options).isPresent()
-        ? "The job keeps running on the cluster; see it with './streamfirst flink status', stop it"
-            + " with a savepoint with './streamfirst flink stop-job <job-id>'."
-        : "The job keeps running on " + options.getRunner().getSimpleName() + "; stop it there.";
   }
 
   private static String rootMessage(Throwable t) {

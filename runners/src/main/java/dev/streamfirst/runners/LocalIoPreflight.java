@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.runners.dataflow.DataflowRunner;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.PTransform;
 
@@ -55,7 +54,7 @@ final class LocalIoPreflight {
     boolean continuing = plan.given("savepointPath");
     LocalIoPreflight preflight =
         new LocalIoPreflight(options.as(LaunchOptions.class).getOverwrite(), continuing);
-    if (DataflowRunner.class.equals(options.getRunner())) {
+    if (!RunnerProfiles.of(options).usesLocalFiles()) {
       return preflight;
     }
     if (options instanceof SourceOptions source) {

@@ -9,7 +9,6 @@ import dev.streamfirst.pipelines.options.SinkOptions;
 import dev.streamfirst.pipelines.options.SourceOptions;
 import dev.streamfirst.pipelines.options.TriggerOptions;
 import dev.streamfirst.pipelines.options.WindowOptions;
-import dev.streamfirst.runners.flink.FlinkNetworkOptions;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -19,10 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.beam.runners.dataflow.options.DataflowPipelineOptions;
-import org.apache.beam.runners.dataflow.options.DataflowPipelineWorkerPoolOptions;
-import org.apache.beam.runners.direct.DirectOptions;
-import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.Hidden;
@@ -54,15 +49,22 @@ final class OptionsHelp {
     GROUPS.put(EnrichOptions.class, "Enrichment");
   }
 
-  /** The runners the launcher knows, by the name given to {@code --runner}, with their options. */
+  /**
+   * The runners the launcher knows, by the name given to {@code --runner}, with their options: each
+   * {@link RunnerProfile}'s {@link RunnerProfile#helpOptions()}.
+   */
   private static final Map<String, List<Class<?>>> RUNNERS = new LinkedHashMap<>();
 
   static {
-    RUNNERS.put("DirectRunner", List.of(DirectOptions.class));
-    RUNNERS.put("FlinkRunner", List.of(FlinkPipelineOptions.class, FlinkNetworkOptions.class));
-    RUNNERS.put(
-        "DataflowRunner",
-        List.of(DataflowPipelineOptions.class, DataflowPipelineWorkerPoolOptions.class));
+    RunnerProfiles.all()
+        .forEach(
+            (runner, profile) -> {
+              if (!profile.helpOptions().isEmpty()) {
+                RUNNERS.put(
+                    runner.substring(runner.lastIndexOf('.') + 1),
+                    List.<Class<?>>copyOf(profile.helpOptions()));
+              }
+            });
   }
 
   private OptionsHelp() {}

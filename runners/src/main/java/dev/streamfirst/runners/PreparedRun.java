@@ -3,8 +3,6 @@ package dev.streamfirst.runners;
 import dev.streamfirst.pipelines.PipelineDefinition;
 import dev.streamfirst.pipelines.options.CommandLineFlags;
 import dev.streamfirst.runners.flink.FlinkNetworkOptions;
-import org.apache.beam.runners.flink.CorrectedFlinkRunner;
-import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.ApplicationNameOptions;
@@ -80,21 +78,11 @@ public final class PreparedRun {
   }
 
   /**
-   * Submits a pipeline to its runner; a {@code FlinkRunner} job goes through {@link
-   * CorrectedFlinkRunner}, which corrects FlinkRunner 2.62's streaming defects in the translated
-   * job (watermarks held back by open bundles, sources read again after a restore). The options
-   * name {@code FlinkRunner} again once the job is submitted.
+   * Submits a pipeline to its runner as the runner's {@link RunnerProfile} does it; a {@code
+   * FlinkRunner} job goes through {@link org.apache.beam.runners.flink.CorrectedFlinkRunner}, which
+   * corrects FlinkRunner 2.62's streaming defects in the translated job.
    */
   public static PipelineResult submit(Pipeline pipeline) {
-    PipelineOptions options = pipeline.getOptions();
-    if (!FlinkRunner.class.equals(options.getRunner())) {
-      return pipeline.run();
-    }
-    options.setRunner(CorrectedFlinkRunner.class);
-    try {
-      return pipeline.run();
-    } finally {
-      options.setRunner(FlinkRunner.class);
-    }
+    return RunnerProfiles.of(pipeline.getOptions()).submit(pipeline);
   }
 }
