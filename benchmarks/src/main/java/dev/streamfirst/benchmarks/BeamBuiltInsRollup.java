@@ -60,6 +60,10 @@ final class BeamBuiltInsRollup implements Variant {
     this.runner = runner;
   }
 
+  BeamRunners runner() {
+    return runner;
+  }
+
   @Override
   public String name() {
     return "Beam built-ins, " + runner.label();

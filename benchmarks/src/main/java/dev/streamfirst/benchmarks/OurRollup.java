@@ -16,6 +16,10 @@ final class OurRollup implements Variant {
     this.runner = runner;
   }
 
+  BeamRunners runner() {
+    return runner;
+  }
+
   @Override
   public String name() {
     return "Streamfirst rollup, " + runner.label();

@@ -10,25 +10,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
- * Measures the rollup's throughput side by side, in one run, on the same generated input: ours on
- * DirectRunner and FlinkRunner {@code [local]}, the same logic from Beam's built-ins on both, a
- * native Flink DataStream job and a plain Java loop. Checks that all produce the same aggregates
- * (so no variant wins by doing less), then prints events/s and the ratios.
+ * Measures the rollup's throughput side by side, on the same generated input: ours on DirectRunner
+ * and FlinkRunner {@code [local]}, the same logic from Beam's built-ins on both, a native Flink
+ * DataStream job and a plain Java loop. Checks that all produce the same aggregates (so no variant
+ * wins by doing less), then prints each variant's median time and events/s over the rounds, its
+ * peak heap, and the ratios between medians.
  *
  * <pre>{@code
- * mvn -B -pl benchmarks -am package exec:exec -DskipTests \
- *     -Dbenchmark.args="--events=2000000 --directEvents=200000 --keys=10000"
+ * benchmarks/rollup.sh --events=2000000 --directEvents=5000 --keys=10000 --rounds=3
  * }</pre>
  *
- * <p>DirectRunner runs on a prefix of the same input ({@code --directEvents}): Beam's built-ins
- * there would take hours on millions of events. Ratios are only ever taken between runs over the
- * same input.
+ * <p>Every run of a variant is a JVM of its own ({@link VariantProcess}), so none finds the JIT
+ * warmed or the heap filled by another; each round runs the variants in another order ({@link
+ * Rounds#order}). DirectRunner runs on a prefix of the same input ({@code --directEvents}): Beam's
+ * built-ins there would take hours on millions of events. Ratios are only ever taken between runs
+ * over the same input.
  */
 public final class RollupBenchmark {
   /** The settings of one run. */
@@ -41,23 +48,26 @@ public final class RollupBenchmark {
       String disorder,
       long seed,
       Path work,
-      String only) {
+      int rounds,
+      String only,
+      List<String> childJvmFlags) {
 
-    Config(
-        long events,
-        long directEvents,
-        int keys,
-        double duplicates,
-        double malformed,
-        String disorder,
-        long seed,
-        Path work) {
-      this(events, directEvents, keys, duplicates, malformed, disorder, seed, work, "");
+    Config {
+      if (rounds < 1) {
+        throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
+      }
+      childJvmFlags = List.copyOf(childJvmFlags);
     }
 
-    /** Whether to run a variant: all of them unless {@code --only} names part of theirs. */
+    /**
+     * Whether to run a variant: all of them unless {@code --only} names part of theirs. Variants
+     * kept only for comparison ({@link #OPT_IN}) run only when {@code --only} names them.
+     */
     boolean runs(Variant variant) {
-      return only.isEmpty() || variant.name().contains(only);
+      if (only.isEmpty()) {
+        return !OPT_IN.contains(variant.name());
+      }
+      return variant.name().contains(only);
     }
 
     static Config parse(String[] args) throws IOException {
@@ -69,6 +79,7 @@ public final class RollupBenchmark {
         }
         flags.put(arg.substring(2, eq), arg.substring(eq + 1));
       }
+      String childFlags = flags.getOrDefault("childJvmFlags", "").trim();
       Config config =
           new Config(
               Long.parseLong(flags.getOrDefault("events", "2000000")),
@@ -81,7 +92,9 @@ public final class RollupBenchmark {
               flags.containsKey("work")
                   ? Path.of(flags.get("work"))
                   : Files.createTempDirectory("streamfirst-benchmark"),
-              flags.getOrDefault("only", ""));
+              Integer.parseInt(flags.getOrDefault("rounds", "3")),
+              flags.getOrDefault("only", ""),
+              childFlags.isEmpty() ? List.of() : List.of(childFlags.split("\\s+")));
       flags
           .keySet()
           .removeAll(
@@ -94,7 +107,9 @@ public final class RollupBenchmark {
                   "disorder",
                   "seed",
                   "work",
-                  "only"));
+                  "rounds",
+                  "only",
+                  "childJvmFlags"));
       if (!flags.isEmpty()) {
         throw new IllegalArgumentException("unknown flags: " + flags.keySet());
       }
@@ -114,16 +129,58 @@ public final class RollupBenchmark {
     }
   }
 
-  /** One variant's measurement. */
-  record Result(String variant, String input, long lines, double seconds, String verdict) {
-    double eventsPerSecond() {
-      return lines / seconds;
+  /**
+   * One variant's measurements on one input over all rounds.
+   *
+   * @param seconds the time of each round, in the order of the rounds
+   * @param peakHeapBytes the largest of the rounds' peak used heap
+   * @param heapAfterGcBytes the largest heap left after a collection, over the rounds
+   * @param peakRssBytes the largest of the rounds' peak resident set, -1 if unknown
+   */
+  record Result(
+      String variant,
+      String input,
+      long lines,
+      long rows,
+      List<Double> seconds,
+      long peakHeapBytes,
+      long heapAfterGcBytes,
+      long peakRssBytes,
+      String verdict) {
+    double medianSeconds() {
+      return Rounds.median(seconds);
     }
 
-    Result withVerdict(String verdict) {
-      return new Result(variant, input, lines, seconds, verdict);
+    /** Events per second at the median time. */
+    double eventsPerSecond() {
+      return lines / medianSeconds();
+    }
+
+    double minSeconds() {
+      return seconds.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+    }
+
+    double maxSeconds() {
+      return seconds.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
     }
   }
+
+  /** One variant on one input: what a round runs in a child JVM. */
+  private record Step(Variant variant, Path input) {
+    String label() {
+      return variant.name() + " on " + input.getFileName();
+    }
+
+    /** A folder name for a run of this step: its place in the plan and its name, as a slug. */
+    String folderName(List<Step> plan) {
+      String slug = label().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+      return String.format(
+          Locale.ROOT, "%02d-%s", plan.indexOf(this) + 1, slug.replaceAll("^-|-$", ""));
+    }
+  }
+
+  /** Variants that run only when {@code --only} names them. */
+  static final Set<String> OPT_IN = Set.of();
 
   private RollupBenchmark() {}
 
@@ -132,8 +189,28 @@ public final class RollupBenchmark {
     print(results, System.out);
   }
 
+  /** Every variant there is, by the name the results table and {@code --only} use. */
+  static List<Variant> variants() {
+    return List.of(
+        new PlainJavaRollup(),
+        new NativeFlinkRollup(),
+        new OurRollup(BeamRunners.FLINK_LOCAL),
+        new BeamBuiltInsRollup(BeamRunners.FLINK_LOCAL),
+        new OurRollup(BeamRunners.DIRECT),
+        new BeamBuiltInsRollup(BeamRunners.DIRECT));
+  }
+
+  /** The variant called {@code name}, as {@link Variant#name} gives it. */
+  static Variant variant(String name) {
+    return variants().stream()
+        .filter(v -> v.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no variant is called '" + name + "'"));
+  }
+
   /**
-   * Runs every variant and returns their measurements.
+   * Runs every variant {@code config.rounds()} times, each run in a JVM of its own, and returns
+   * their measurements in the order of the table.
    *
    * @throws IllegalStateException if any variant's aggregates differ from the plain loop's
    */
@@ -142,58 +219,92 @@ public final class RollupBenchmark {
     Path small = writeInput(config, config.directEvents(), "input-direct.jsonl");
     log.printf(
         Locale.ROOT,
-        "Input: %s (%,d lines) and its first %,d events for DirectRunner (%,d lines)%n",
+        "Input: %s (%,d lines) and its first %,d events for DirectRunner (%,d lines); %d round(s),"
+            + " each variant in a JVM of its own%n",
         config.generatorUri(config.events()),
         lines(big),
         config.directEvents(),
-        lines(small));
+        lines(small),
+        config.rounds());
+
+    List<Step> plan = new ArrayList<>();
+    for (Variant variant : variants()) {
+      boolean direct =
+          variant instanceof OurRollup o && o.runner() == BeamRunners.DIRECT
+              || variant instanceof BeamBuiltInsRollup b && b.runner() == BeamRunners.DIRECT;
+      if (variant instanceof PlainJavaRollup) {
+        // The reference for both inputs, whatever --only says.
+        plan.add(new Step(variant, big));
+        plan.add(new Step(variant, small));
+      } else if (config.runs(variant)) {
+        plan.add(new Step(variant, direct ? small : big));
+      }
+    }
+
+    Map<Step, List<RunResult>> runs = new LinkedHashMap<>();
+    Map<Step, Set<String>> verdicts = new LinkedHashMap<>();
+    Map<Path, List<AggregateRow>> expected = new HashMap<>();
+    for (int round = 0; round < config.rounds(); round++) {
+      Map<Step, Path> folders = new LinkedHashMap<>();
+      for (Step step : Rounds.order(plan, round)) {
+        Path folder = config.work().resolve("round" + (round + 1)).resolve(step.folderName(plan));
+        deleteTree(folder);
+        RunResult r =
+            VariantProcess.run(step.variant().name(), step.input(), folder, config.childJvmFlags());
+        runs.computeIfAbsent(step, s -> new ArrayList<>()).add(r);
+        folders.put(step, folder);
+        log.printf(
+            Locale.ROOT,
+            "  round %d/%d  %-50s %,10d lines %8.1f s %,12.0f events/s  (%,d rows, peak heap %,d MiB)%n",
+            round + 1,
+            config.rounds(),
+            step.variant().name(),
+            r.lines(),
+            r.seconds(),
+            r.lines() / r.seconds(),
+            r.rows(),
+            mebibytes(r.peakHeapBytes()));
+      }
+      // The plain loop's rows first: the others are checked against them.
+      List<Step> checkOrder = new ArrayList<>(folders.keySet());
+      checkOrder.sort(Comparator.comparing(s -> !(s.variant() instanceof PlainJavaRollup)));
+      for (Step step : checkOrder) {
+        Path folder = folders.get(step);
+        List<AggregateRow> rows = RowFiles.read(folder.resolve(VariantProcess.ROWS));
+        String verdict;
+        if (step.variant() instanceof PlainJavaRollup && !expected.containsKey(step.input())) {
+          expected.put(step.input(), rows);
+          verdict = "reference";
+        } else {
+          verdict = check(step.variant(), rows, expected.get(step.input()));
+          if (step.variant() instanceof PlainJavaRollup) {
+            verdict = "reference";
+          }
+          log.printf(Locale.ROOT, "    round %d  %s: %s%n", round + 1, step.label(), verdict);
+        }
+        verdicts.computeIfAbsent(step, s -> new LinkedHashSet<>()).add(verdict);
+        // The rows can take hundreds of MB per run; the result file and log stay.
+        Files.deleteIfExists(folder.resolve(VariantProcess.ROWS));
+        deleteTree(folder.resolve("scratch"));
+      }
+    }
 
     List<Result> results = new ArrayList<>();
-    Map<Path, List<AggregateRow>> expected = new LinkedHashMap<>();
-    for (Path input : List.of(big, small)) {
-      expected.put(input, measure(new PlainJavaRollup(), input, config, results, log));
-    }
-    List<Object[]> plan =
-        List.of(
-            new Object[] {new NativeFlinkRollup(), big},
-            new Object[] {new OurRollup(BeamRunners.FLINK_LOCAL), big},
-            new Object[] {new BeamBuiltInsRollup(BeamRunners.FLINK_LOCAL), big},
-            new Object[] {new OurRollup(BeamRunners.DIRECT), small},
-            new Object[] {new BeamBuiltInsRollup(BeamRunners.DIRECT), small});
-    for (Object[] step : plan) {
-      Variant variant = (Variant) step[0];
-      Path input = (Path) step[1];
-      if (!config.runs(variant)) {
-        continue;
-      }
-      List<AggregateRow> rows = measure(variant, input, config, results, log);
-      String verdict = check(variant, rows, expected.get(input));
-      results.set(results.size() - 1, results.get(results.size() - 1).withVerdict(verdict));
-      log.println("    " + verdict);
+    for (Step step : plan) {
+      List<RunResult> r = runs.get(step);
+      results.add(
+          new Result(
+              step.variant().name(),
+              step.input().getFileName().toString(),
+              r.get(0).lines(),
+              r.get(0).rows(),
+              r.stream().map(RunResult::seconds).toList(),
+              r.stream().mapToLong(RunResult::peakHeapBytes).max().orElseThrow(),
+              r.stream().mapToLong(RunResult::heapAfterGcBytes).max().orElseThrow(),
+              r.stream().mapToLong(RunResult::peakRssBytes).max().orElseThrow(),
+              String.join("; ", verdicts.get(step))));
     }
     return results;
-  }
-
-  private static List<AggregateRow> measure(
-      Variant variant, Path input, Config config, List<Result> results, PrintStream log)
-      throws Exception {
-    Path work = Files.createTempDirectory(config.work(), "run");
-    long start = System.nanoTime();
-    List<AggregateRow> rows = variant.run(input, work);
-    double seconds = (System.nanoTime() - start) / 1e9;
-    Result result =
-        new Result(
-            variant.name(), input.getFileName().toString(), lines(input), seconds, "reference");
-    results.add(result);
-    log.printf(
-        Locale.ROOT,
-        "  %-45s %,10d lines %8.1f s %,12.0f events/s  (%,d rows)%n",
-        variant.name(),
-        result.lines(),
-        seconds,
-        result.eventsPerSecond(),
-        rows.size());
-    return rows;
   }
 
   /**
@@ -232,19 +343,29 @@ public final class RollupBenchmark {
     return finding;
   }
 
-  /** The results table and the ratios, in Markdown. */
+  /** The results table and the ratios between medians, in Markdown. */
   static void print(List<Result> results, PrintStream out) {
     out.println();
-    out.println("| variant | input lines | seconds | events/s | aggregates |");
-    out.println("|---|---:|---:|---:|---|");
+    out.println(
+        "| variant | input lines | rounds | seconds, median | min–max | events/s, median"
+            + " | peak heap MiB | heap after GC MiB | peak RSS MiB | aggregates |");
+    out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     for (Result r : results) {
       out.printf(
           Locale.ROOT,
-          "| %s | %,d | %.1f | %,.0f | %s |%n",
+          "| %s | %,d | %d | %.1f | %.1f–%.1f | %,.0f | %,d | %,d | %s | %s |%n",
           r.variant(),
           r.lines(),
-          r.seconds(),
+          r.seconds().size(),
+          r.medianSeconds(),
+          r.minSeconds(),
+          r.maxSeconds(),
           r.eventsPerSecond(),
+          mebibytes(r.peakHeapBytes()),
+          mebibytes(r.heapAfterGcBytes()),
+          r.peakRssBytes() < 0
+              ? "n/a"
+              : String.format(Locale.ROOT, "%,d", mebibytes(r.peakRssBytes())),
           r.verdict());
     }
     out.println();
@@ -262,6 +383,11 @@ public final class RollupBenchmark {
     ratio(out, "(a)/(d) ours on DirectRunner ÷ plain Java loop", oursDirect, plainSmall);
   }
 
+  private static long mebibytes(long bytes) {
+    return Math.round(bytes / (1024.0 * 1024.0));
+  }
+
+  /** Events/s of {@code a} over those of {@code b}, both at their median times. */
   private static void ratio(PrintStream out, String label, Result a, Result b) {
     if (a == null || b == null) {
       return;
@@ -288,9 +414,20 @@ public final class RollupBenchmark {
     return file;
   }
 
-  private static long lines(Path file) throws IOException {
+  static long lines(Path file) throws IOException {
     try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
       return lines.count();
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(root)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
     }
   }
 }
