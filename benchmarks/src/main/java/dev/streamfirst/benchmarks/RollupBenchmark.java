@@ -180,7 +180,7 @@ public final class RollupBenchmark {
   }
 
   /** Variants that run only when {@code --only} names them. */
-  static final Set<String> OPT_IN = Set.of();
+  static final Set<String> OPT_IN = Set.of(new NativeFlinkRollup().name());
 
   private RollupBenchmark() {}
 
@@ -193,6 +193,7 @@ public final class RollupBenchmark {
   static List<Variant> variants() {
     return List.of(
         new PlainJavaRollup(),
+        new TunedNativeFlinkRollup(),
         new NativeFlinkRollup(),
         new OurRollup(BeamRunners.FLINK_LOCAL),
         new BeamBuiltInsRollup(BeamRunners.FLINK_LOCAL),
