@@ -2,6 +2,9 @@ package dev.streamfirst.transforms.aggregate;
 
 import com.google.auto.value.AutoValue;
 import dev.streamfirst.transforms.metrics.RowsWritten;
+import org.apache.beam.sdk.coders.DoubleCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -45,8 +48,17 @@ public abstract class WindowedSummary<T>
 
   @Override
   public PCollection<SummaryRow> expand(PCollection<KV<String, T>> keyed) {
+    // Only the value and the distinct item reach the combine. A runner that does not combine
+    // before its shuffle (the DirectRunner) holds every input of a key and window until the pane
+    // fires, and copies what it holds for every bundle: whole events, payload and all, made that
+    // copying most of the sensors job's time.
     return keyed
-        .apply("CombinePerKey", Combine.perKey(SummaryFn.of(valueFn(), distinctFn())))
+        .apply("Project", ParDo.of(new ProjectFn<>(valueFn(), distinctFn())))
+        .setCoder(
+            KvCoder.of(StringUtf8Coder.of(), KvCoder.of(DoubleCoder.of(), StringUtf8Coder.of())))
+        .apply(
+            "CombinePerKey",
+            Combine.perKey(SummaryFn.<KV<Double, String>>of(KV::getKey, KV::getValue)))
         .apply("ToRows", ParDo.of(new ToRowFn()))
         .setCoder(SummaryRowCoder.of());
   }
@@ -61,6 +73,25 @@ public abstract class WindowedSummary<T>
         .add(
             DisplayData.item("distinctSampleSize", SummaryFn.DISTINCT_SAMPLE_SIZE)
                 .withLabel("Distinct-count sample size"));
+  }
+
+  /** Each element as its value and distinct item, under its key. */
+  private static final class ProjectFn<T>
+      extends DoFn<KV<String, T>, KV<String, KV<Double, String>>> {
+    private final SerializableFunction<T, Double> valueFn;
+    private final SerializableFunction<T, String> distinctFn;
+
+    ProjectFn(SerializableFunction<T, Double> valueFn, SerializableFunction<T, String> distinctFn) {
+      this.valueFn = valueFn;
+      this.distinctFn = distinctFn;
+    }
+
+    @ProcessElement
+    public void process(
+        @Element KV<String, T> element, OutputReceiver<KV<String, KV<Double, String>>> out) {
+      T value = element.getValue();
+      out.output(KV.of(element.getKey(), KV.of(valueFn.apply(value), distinctFn.apply(value))));
+    }
   }
 
   private static final class ToRowFn extends DoFn<KV<String, Summary>, SummaryRow> {
