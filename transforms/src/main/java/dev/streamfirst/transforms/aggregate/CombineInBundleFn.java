@@ -1,44 +1,57 @@
 package dev.streamfirst.transforms.aggregate;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.values.KV;
+import org.joda.time.Duration;
 
 /**
- * Folds the values of a bundle into one partial aggregate per window and key shard, emitted when
- * the bundle ends, so the shuffle and the combining state after it see a handful of partials per
- * bundle instead of every event. On a live stream that per-event combining state is the costliest
- * step of the rollup; this is what combiner lifting does in batch, done where a streaming runner
- * does not do it.
+ * Folds the values of a bundle into one partial aggregate per window and key shard, so the shuffle
+ * and the combining after it see a handful of partials per bundle instead of every event. On a live
+ * stream that per-event combining state is the costliest step of the rollup; in batch it spares the
+ * runner's combiner lifting a sort of every event (Flink sorts them with a comparator that decodes
+ * both keys of each comparison).
  *
  * <p>Partials are emitted at their window's last timestamp, which is where {@link WindowedStats}'s
  * one-pane-per-window rows are stamped anyway. Runners hold a step's output watermark until its
- * bundle ends, so a partial held here is never late downstream. A window whose partials reach
- * {@link #MAX_KEYS_PER_WINDOW} keys is emitted at once, which bounds what a long bundle holds per
- * window.
+ * bundle ends, so a partial held here is never late downstream.
+ *
+ * <p>What a bundle holds is bounded: when the keys held over all windows reach {@link
+ * #MAX_HELD_KEYS}, every window's partials are emitted at once, before the bundle ends. That
+ * matters in batch, where a runner's bundle can be a whole input split (Flink's is) with thousands
+ * of windows in it.
  */
 final class CombineInBundleFn
     extends DoFn<KV<String, Double>, KV<Integer, Map<String, StatsFn.Accumulator>>> {
-  static final int MAX_KEYS_PER_WINDOW = 10_000;
+  /** About a megabyte or two of accumulators per instance. */
+  static final int MAX_HELD_KEYS = 10_000;
 
   private final int shards;
-  private final int maxKeysPerWindow;
+  private final int maxHeldKeys;
   private transient Map<BoundedWindow, WindowPartials> partials;
+  private transient int heldKeys;
 
   CombineInBundleFn(int shards) {
-    this(shards, MAX_KEYS_PER_WINDOW);
+    this(shards, MAX_HELD_KEYS);
   }
 
-  CombineInBundleFn(int shards, int maxKeysPerWindow) {
+  CombineInBundleFn(int shards, int maxHeldKeys) {
+    if (shards < 1 || maxHeldKeys < 1) {
+      throw new IllegalArgumentException(
+          "shards and maxHeldKeys must be positive, got " + shards + " and " + maxHeldKeys);
+    }
     this.shards = shards;
-    this.maxKeysPerWindow = maxKeysPerWindow;
+    this.maxHeldKeys = maxHeldKeys;
   }
 
   @StartBundle
   public void startBundle() {
     partials = new HashMap<>();
+    heldKeys = 0;
   }
 
   @ProcessElement
@@ -47,11 +60,22 @@ final class CombineInBundleFn
       BoundedWindow window,
       OutputReceiver<KV<Integer, Map<String, StatsFn.Accumulator>>> out) {
     WindowPartials held = partials.computeIfAbsent(window, w -> new WindowPartials());
-    held.add(Math.floorMod(value.getKey().hashCode(), shards), value.getKey(), value.getValue());
-    if (held.keys >= maxKeysPerWindow) {
-      partials.remove(window);
-      held.byShard.forEach(
-          (shard, keys) -> out.outputWithTimestamp(KV.of(shard, keys), window.maxTimestamp()));
+    if (held.add(
+        Math.floorMod(value.getKey().hashCode(), shards), value.getKey(), value.getValue())) {
+      heldKeys++;
+    }
+    if (heldKeys >= maxHeldKeys) {
+      partials.forEach(
+          (heldWindow, windowPartials) ->
+              windowPartials.byShard.forEach(
+                  (shard, keys) ->
+                      out.outputWindowedValue(
+                          KV.of(shard, keys),
+                          heldWindow.maxTimestamp(),
+                          List.of(heldWindow),
+                          PaneInfo.NO_FIRING)));
+      partials = new HashMap<>();
+      heldKeys = 0;
     }
   }
 
@@ -63,23 +87,38 @@ final class CombineInBundleFn
                 (shard, keys) ->
                     context.output(KV.of(shard, keys), window.maxTimestamp(), window)));
     partials = new HashMap<>();
+    heldKeys = 0;
+  }
+
+  /** Number of keys held over all windows: never {@link #maxHeldKeys} or more between elements. */
+  int heldKeys() {
+    return heldKeys;
+  }
+
+  // A partial for a window other than the element's may be stamped before the element: that is
+  // no more late than emitting it when the bundle ends, which is what the stamp says.
+  @SuppressWarnings("deprecation")
+  @Override
+  public Duration getAllowedTimestampSkew() {
+    return Duration.millis(Long.MAX_VALUE);
   }
 
   /** One window's partials: per shard, per key. */
   private static final class WindowPartials {
     final Map<Integer, Map<String, StatsFn.Accumulator>> byShard = new HashMap<>();
-    int keys;
 
-    void add(int shard, String key, double value) {
+    /** Adds a value; true if its key is new to this window. */
+    boolean add(int shard, String key, double value) {
       Map<String, StatsFn.Accumulator> shardKeys =
           byShard.computeIfAbsent(shard, s -> new HashMap<>());
       StatsFn.Accumulator accumulator = shardKeys.get(key);
-      if (accumulator == null) {
+      boolean added = accumulator == null;
+      if (added) {
         accumulator = new StatsFn.Accumulator();
         shardKeys.put(key, accumulator);
-        keys++;
       }
       accumulator.add(value);
+      return added;
     }
   }
 }

@@ -2,9 +2,7 @@ package dev.streamfirst.transforms.aggregate;
 
 import dev.streamfirst.transforms.metrics.RowsWritten;
 import java.util.Map;
-import org.apache.beam.sdk.coders.DoubleCoder;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -33,11 +31,9 @@ import org.apache.beam.sdk.values.WindowingStrategy;
  * the same, window, pane and all, but runners pay per group and per firing (a DirectRunner bundle
  * per key, a timer per key and window), and with many keys that dominated the whole pipeline. Any
  * other windowing keeps one group per key, because there a pane of one key must not fire because
- * another key's data arrived. On a stream, each bundle's values are first folded into one partial
- * per window and shard ({@code CombineInBundle}), so the per-event cost of the runner's combining
- * state is paid per partial instead; bounded input leaves that to the runner's combiner lifting.
- * The two paths have different step names, so state in a savepoint taken with one is not restored
- * into the other.
+ * another key's data arrived. Each bundle's values are first folded into one partial per window and
+ * shard ({@code CombineInBundle}, bounded in what it holds), so the runner's combining, state on a
+ * stream and a sort in batch, is paid per partial instead of per event.
  *
  * <pre>{@code
  * PCollection<StatsRow> rows = keyedValues.apply("Aggregate", WindowedStats.perKey());
@@ -57,21 +53,11 @@ public final class WindowedStats
 
   @Override
   public PCollection<StatsRow> expand(PCollection<KV<String, Double>> keyedValues) {
-    if (firesOncePerWindow(keyedValues.getWindowingStrategy())
-        && keyedValues.isBounded() == PCollection.IsBounded.UNBOUNDED) {
+    if (firesOncePerWindow(keyedValues.getWindowingStrategy())) {
       return keyedValues
           .apply("CombineInBundle", ParDo.of(new CombineInBundleFn(KEY_SHARDS)))
           .setCoder(KvCoder.of(VarIntCoder.of(), KeyedPartialStatsFn.partialsCoder()))
           .apply("CombinePerShard", Combine.perKey(new KeyedPartialStatsFn()))
-          .apply("ToRows", ParDo.of(new ShardToRowsFn()))
-          .setCoder(StatsRowCoder.of());
-    }
-    if (firesOncePerWindow(keyedValues.getWindowingStrategy())) {
-      return keyedValues
-          .apply("ShardKeys", ParDo.of(new ShardKeysFn()))
-          .setCoder(
-              KvCoder.of(VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), DoubleCoder.of())))
-          .apply("CombinePerShard", Combine.perKey(new KeyedStatsFn()))
           .apply("ToRows", ParDo.of(new ShardToRowsFn()))
           .setCoder(StatsRowCoder.of());
     }
@@ -103,16 +89,6 @@ public final class WindowedStats
     // Without early firings Beam puts a trigger that never fires in their place.
     Trigger early = ((AfterWatermark.AfterWatermarkEarlyAndLate) trigger).getEarlyTrigger();
     return early == null || early instanceof Never.NeverTrigger;
-  }
-
-  /** Spreads keys over shards; String.hashCode is specified, so every worker agrees. */
-  private static final class ShardKeysFn
-      extends DoFn<KV<String, Double>, KV<Integer, KV<String, Double>>> {
-    @ProcessElement
-    public void process(
-        @Element KV<String, Double> value, OutputReceiver<KV<Integer, KV<String, Double>>> out) {
-      out.output(KV.of(Math.floorMod(value.getKey().hashCode(), KEY_SHARDS), value));
-    }
   }
 
   private static final class ToRowFn extends DoFn<KV<String, Stats>, StatsRow> {

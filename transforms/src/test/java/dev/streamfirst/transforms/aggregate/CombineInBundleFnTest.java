@@ -1,5 +1,14 @@
 package dev.streamfirst.transforms.aggregate;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.lessThan;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.coders.DoubleCoder;
@@ -14,6 +23,7 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -67,7 +77,7 @@ public class CombineInBundleFnTest {
   }
 
   @Test
-  public void aWindowReachingItsKeyLimit_isEmittedBeforeTheBundleEnds_withNothingLost() {
+  public void reachingTheHeldKeyLimit_emitsBeforeTheBundleEnds_withNothingLost() {
     TestStream<KV<String, Double>> stream =
         values()
             .addElements(at("a", 1, 5), at("b", 2, 6), at("c", 3, 7), at("a", 4, 8))
@@ -79,6 +89,84 @@ public class CombineInBundleFnTest {
         .containsInAnyOrder(
             "10:00:59.999 shard 0 {a=1/1.0, b=1/2.0}", "10:00:59.999 shard 0 {a=1/4.0, c=1/3.0}");
     p.run();
+  }
+
+  @Test
+  public void theLimitCountsKeysOverAllWindows_andFlushesEveryWindowInItsOwnWindow() {
+    // Minutes 0, 1 and 2: a bundle of a whole batch split sees many windows; the limit is on all.
+    TestStream<KV<String, Double>> stream =
+        values()
+            .addElements(
+                at("a", 1, 5),
+                at("b", 2, 65),
+                at("a", 3, 10),
+                at("c", 4, 130),
+                at("a", 5, 70),
+                at("a", 6, 15))
+            .advanceWatermarkToInfinity();
+
+    PCollection<String> partials = partials(stream, new CombineInBundleFn(1, 3));
+
+    // a, b and c (three keys, three windows) are emitted together when c arrives, each partial
+    // in its own window and stamped at that window's end (DescribeFn checks both).
+    PAssert.that(partials)
+        .containsInAnyOrder(
+            "10:00:59.999 shard 0 {a=2/4.0}",
+            "10:01:59.999 shard 0 {b=1/2.0}",
+            "10:02:59.999 shard 0 {c=1/4.0}",
+            "10:01:59.999 shard 0 {a=1/5.0}",
+            "10:00:59.999 shard 0 {a=1/6.0}");
+    p.run();
+  }
+
+  @Test
+  public void heldKeys_stayBelowTheLimit_afterEveryElement() {
+    CombineInBundleFn fn = new CombineInBundleFn(4, 5);
+    List<String> emitted = new ArrayList<>();
+    DoFn.OutputReceiver<KV<Integer, Map<String, StatsFn.Accumulator>>> out =
+        new DoFn.OutputReceiver<>() {
+          @Override
+          public void output(KV<Integer, Map<String, StatsFn.Accumulator>> partial) {
+            throw new AssertionError("a partial must name its window");
+          }
+
+          @Override
+          public void outputWithTimestamp(
+              KV<Integer, Map<String, StatsFn.Accumulator>> partial, Instant timestamp) {
+            throw new AssertionError("a partial must name its window");
+          }
+
+          @Override
+          public void outputWindowedValue(
+              KV<Integer, Map<String, StatsFn.Accumulator>> partial,
+              Instant timestamp,
+              Collection<? extends BoundedWindow> windows,
+              PaneInfo pane) {
+            partial.getValue().forEach((key, a) -> emitted.add(key + "=" + a.count));
+          }
+        };
+
+    fn.startBundle();
+    int events = 0;
+    for (int minute = 0; minute < 7; minute++) {
+      IntervalWindow window = new IntervalWindow(T0.plus(MINUTE.multipliedBy(minute)), MINUTE);
+      for (int key = 0; key < 3; key++) {
+        fn.process(KV.of("k" + key, 1.0), window, out);
+        events++;
+        assertThat(fn.heldKeys(), lessThan(5));
+      }
+    }
+
+    // 21 (window, key) pairs: flushed at 5, 10, 15 and 20; one is still held.
+    assertEquals(events - 1, emitted.size());
+    assertEquals(1, fn.heldKeys());
+  }
+
+  @Test
+  public void aLimitBelowOne_isRefusedAtConstruction() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new CombineInBundleFn(32, 0));
+    assertThat(e.getMessage(), containsString("maxHeldKeys"));
   }
 
   private static TestStream.Builder<KV<String, Double>> values() {
