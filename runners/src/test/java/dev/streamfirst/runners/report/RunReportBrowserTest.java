@@ -76,8 +76,10 @@ public class RunReportBrowserTest {
                 new String[] {
                   "run",
                   "rollup",
-                  "--source=generator://events?count=600&keys=12&duplicates=0.05"
-                      + "&malformed=0.05&interval=500ms",
+                  // Enough events that the run spans several of the launcher's 1 s samples
+                  // (600 took less than a second once the aggregation got faster).
+                  "--source=generator://events?count=12000&keys=12&duplicates=0.05"
+                      + "&malformed=0.05&interval=25ms",
                   "--window=fixed:30s",
                   "--sink=file://" + out.resolve("rows"),
                   "--deadLetter=file://" + out.resolve("dead-letters")
@@ -108,12 +110,12 @@ public class RunReportBrowserTest {
     assertThat(launcherErr, containsString("Report: " + out.resolve("report.html")));
     JsonNode counts = summary.path("counts");
     long read = counts.path("events_read").asLong();
-    assertThat(read, greaterThanOrEqualTo(600L));
+    assertThat(read, greaterThanOrEqualTo(12000L));
     // Duplicates are valid events dropped later; every read event is valid or a dead letter.
     assertEquals(read, counts.path("events_valid").asLong() + counts.path("dead_letters").asLong());
     assertThat(counts.path("dead_letters").asLong(), greaterThanOrEqualTo(1L));
     assertTrue(summary.path("seconds").asDouble() > 0);
-    // 600 events 500ms apart: 300 s of event time in 30 s windows.
+    // 12,000 events 25ms apart: 300 s of event time in 30 s windows.
     JsonNode windows = summary.at("/rows_per_window/windows");
     assertEquals(10, windows.size());
     long rowsPerWindow = 0;
